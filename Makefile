@@ -1,0 +1,48 @@
+# Shortcuts. Each target is a plain `swift` command that README.md also shows.
+
+# Debian packages the build and the tests need; installed by `make deps` when missing.
+APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev
+# Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md):
+NATIVE := -Xswiftc -target-cpu -Xswiftc native
+NOTRAITS := .build-notraits
+
+.PHONY: deps deps-data build test test-default test-notraits run bench clean
+
+## Install the missing Debian packages (no-op elsewhere or when all are there).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## Fashion-MNIST from Debian's dataset package.
+deps-data: deps
+	@dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; }
+
+build: deps
+	swift build
+
+## Tests with the default traits (OpenBLAS on), then without any trait (pure Swift),
+## and a check that the trait-less test binary does not link OpenBLAS.
+test: test-default test-notraits
+
+test-default: deps
+	swift test
+
+test-notraits: deps
+	swift test --disable-default-traits --scratch-path $(NOTRAITS)
+	@if ldd $(NOTRAITS)/debug/SwiftMLPPackageTests.xctest | grep -i openblas; then \
+	  echo "error: the trait-less build links OpenBLAS"; exit 1; \
+	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
+
+## The main job: until training lands, the GEMM comparison.
+run: deps
+	swift run -c release $(NATIVE) mlp-bench gemm --sizes 64,256,1024 --threads 1,2
+
+bench: deps
+	swift run -c release $(NATIVE) mlp-bench gemm
+
+clean:
+	rm -rf .build $(NOTRAITS)

@@ -1,0 +1,78 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "SwiftMLP",
+    products: [
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
+        .executable(name: "mlp", targets: ["mlp"]),
+        .executable(name: "mlp-bench", targets: ["MLPBench"]),
+    ],
+    // MARK: - Traits
+    traits: [
+        .trait(
+            name: "OpenBLAS",
+            description: "Compile the OpenBLAS (cblas_sgemm) GEMM backend in. Off: a pure-Swift library."
+        ),
+        .default(enabledTraits: ["OpenBLAS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // MARK: - System libraries (no Swift API of their own)
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"]), .brew(["openblas"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: - Libraries
+        .target(
+            name: "LinearAlgebra",
+            dependencies: [.target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"]))]
+        ),
+        .target(
+            name: "NeuralNetwork",
+            dependencies: [
+                "LinearAlgebra",
+                "CZlib",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "mlp",
+            dependencies: [
+                "NeuralNetwork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "MLPBench",
+            dependencies: [
+                "LinearAlgebra",
+                "NeuralNetwork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/MLPBench"
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(
+            name: "NeuralNetworkTests",
+            dependencies: ["NeuralNetwork", "LinearAlgebra"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "MLPToolTests", dependencies: ["NeuralNetwork"]),
+    ]
+)
