@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
+        .library(name: "SVGChart", targets: ["SVGChart"]),
         .executable(name: "mlp", targets: ["mlp"]),
         .executable(name: "mlp-bench", targets: ["MLPBench"]),
     ],
@@ -48,11 +49,17 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "SVGChart",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+
         // MARK: - Executables
         .executableTarget(
             name: "mlp",
             dependencies: [
                 "NeuralNetwork",
+                "SVGChart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +68,7 @@ let package = Package(
             dependencies: [
                 "LinearAlgebra",
                 "NeuralNetwork",
+                "SVGChart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/MLPBench"
@@ -73,6 +81,6 @@ let package = Package(
             dependencies: ["NeuralNetwork", "LinearAlgebra"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MLPToolTests", dependencies: ["NeuralNetwork"]),
+        .testTarget(name: "MLPToolTests", dependencies: ["NeuralNetwork", "SVGChart"]),
     ]
 )
