@@ -27,7 +27,7 @@ Usage
     python3 generate_fixtures.py          # from this folder; needs numpy only
 
 The output is deterministic: every case draws its data and weights from its own
-numpy Generator seeded with a fixed number, so rerunning reproduces the files byte for
+numpy Generator seeded with a fixed number and the case name, so rerunning reproduces the files byte for
 byte (for a given numpy version; PCG64 and the normal sampler have been stable since
 numpy 1.17).
 """
@@ -35,6 +35,7 @@ numpy 1.17).
 import json
 import os
 import sys
+import zlib
 
 import numpy as np
 
@@ -235,14 +236,19 @@ def gradients(case, weights, biases, x, y):
     return grad_w, grad_b
 
 
-def sgd_train(case, weights, biases, x, y):
-    """Plain SGD, mini-batches in file order, last smaller batch kept."""
+def sgd_train(case, weights, biases, x, y, before_step=None):
+    """Plain SGD, mini-batches in file order, last smaller batch kept.
+
+    before_step(weights, biases, xb), if given, is called before every update.
+    """
     weights = [W.copy() for W in weights]
     biases = [b.copy() for b in biases]
     eta, bs = case["learningRate"], case["batchSize"]
     for _epoch in range(case["epochs"]):
         for start in range(0, x.shape[0], bs):
             xb, yb = x[start:start + bs], y[start:start + bs]
+            if before_step is not None:
+                before_step(weights, biases, xb)
             gw, gb = gradients(case, weights, biases, xb, yb)
             for l in range(len(weights)):
                 weights[l] = weights[l] - eta * gw[l]
@@ -335,6 +341,65 @@ def verify(case, weights, biases, x, y, grad_w, grad_b):
     return worst, results
 
 
+def check_definitions():
+    """Spot-check activation values and the conventions at non-smooth points against
+    scalar definitions from the math module.  The gradient check only shows that
+    backprop matches the forward pass; this shows the forward pass is the intended one.
+    """
+    import math
+    z = np.array([[-7.0, -2.5, -1.0, -0.3, 0.0, 0.4, 1.0, 3.0, 6.0, 8.0]])
+
+    def sig(v):
+        return 1.0 / (1.0 + math.exp(-v))
+
+    def sp(v):
+        return math.log1p(math.exp(v))
+
+    scalar = {
+        "identity": (lambda v: v, lambda v: 1.0),
+        "step": (lambda v: 1.0 if v >= 0 else 0.0, lambda v: 0.0),
+        "sigmoid": (sig, lambda v: sig(v) * (1 - sig(v))),
+        "tanh": (math.tanh, lambda v: 1 - math.tanh(v) ** 2),
+        "relu": (lambda v: max(0.0, v), lambda v: 1.0 if v > 0 else 0.0),
+        "leaky-relu": (lambda v: max(0.1 * v, v), lambda v: 1.0 if v > 0 else 0.1),
+        "elu": (lambda v: v if v > 0 else math.exp(v) - 1,
+                lambda v: 1.0 if v > 0 else math.exp(v)),
+        "relu6": (lambda v: min(max(0.0, v), 6.0), lambda v: 1.0 if 0 < v < 6 else 0.0),
+        "swish": (lambda v: v * sig(v), None),
+        "mish": (lambda v: v * math.tanh(sp(v)), None),
+    }
+    for name, (f, df) in scalar.items():
+        got, dgot = act_value(name, z)[0], act_derivative(name, z)[0]
+        for i, v in enumerate(z[0]):
+            assert abs(got[i] - f(v)) <= 1e-14 * max(1.0, abs(f(v))), (name, v)
+            if df is not None:
+                assert abs(dgot[i] - df(v)) <= 1e-14, (name, v)
+            elif v != 0.0:   # smooth: compare with a central difference of the scalar
+                h = 1e-6
+                num = (f(v + h) - f(v - h)) / (2 * h)
+                assert abs(dgot[i] - num) <= 1e-8, (name, v)
+    # Conventions at the kinks, stated explicitly.
+    at = lambda name, v: float(act_derivative(name, np.array([[v]]))[0, 0])
+    assert act_value("step", np.array([[0.0]]))[0, 0] == 1.0
+    assert at("relu", 0.0) == 0.0 and at("leaky-relu", 0.0) == 0.1
+    assert at("relu6", 0.0) == 0.0 and at("relu6", 6.0) == 0.0 and at("elu", 0.0) == 1.0
+    # Softmax: rows sum to 1, shift-invariant, no overflow for large logits.
+    big = np.array([[1000.0, 1001.0, 999.0], [0.1, -0.2, 0.3]])
+    sm = act_value("softmax", big)
+    assert np.allclose(sm.sum(axis=1), 1.0, atol=1e-15)
+    e = np.exp([0.0, 1.0, -1.0])
+    assert np.allclose(sm[0], e / e.sum(), atol=1e-15)
+    # Maxout: row layout unit-major, and a tie goes to the lowest piece.
+    spec = maxout(1, 2, 3)
+    W = np.array([[1.0], [2.0], [2.0], [0.0], [-1.0], [5.0]])   # unit 0: pieces 1,2,2
+    b = np.zeros(6)
+    cache, a = layer_forward(spec, W, b, np.array([[1.0]]))
+    assert a.tolist() == [[2.0, 5.0]]
+    assert cache["winner"].tolist() == [[1, 2]]                 # tie 2,2 -> piece 1
+    d = delta_from_output_gradient(spec, cache, np.array([[3.0, 4.0]]))
+    assert d.tolist() == [[0.0, 3.0, 0.0, 0.0, 0.0, 4.0]]
+
+
 def verify_sgd_step(case, weights, biases, x, y, grad_w, grad_b):
     """One SGD step on the whole set as a single batch must equal W - eta * gradient."""
     one = dict(case, batchSize=x.shape[0], epochs=1)
@@ -374,6 +439,18 @@ def case_list():
             "layers": [dense(4, 5, act), dense(5, 3, "softmax")],
             "loss": "cross-entropy", "targetKind": "one-hot",
         })
+    # Extra case: with inputs ~ N(0,1) and weights ~ N(0, 0.5^2) a hidden pre-activation
+    # essentially never exceeds 6, so the "relu6" case cannot tell relu6 from relu.
+    # Here the inputs are scaled by 4 so some hidden units sit above the cap.
+    cases.append({
+        "case": "relu6-saturated",
+        "description": "4-5-3 network, hidden relu6, softmax output, cross-entropy loss, "
+                       "one-hot targets; inputs ~ 4*N(0,1) so that some hidden "
+                       "pre-activations exceed 6 (the cap is exercised).",
+        "layers": [dense(4, 5, "relu6"), dense(5, 3, "softmax")],
+        "loss": "cross-entropy", "targetKind": "one-hot", "inputScale": 4.0,
+        "mustSaturate": True,
+    })
     cases.append({
         "case": "sigmoid-quadratic",
         "description": "4-5-3 network, hidden tanh, sigmoid output, quadratic loss "
@@ -418,7 +495,7 @@ def case_list():
 
 
 def make_data(case, rng):
-    x = rng.normal(0.0, 1.0, size=(N_SAMPLES, N_FEATURES))
+    x = case.get("inputScale", 1.0) * rng.normal(0.0, 1.0, size=(N_SAMPLES, N_FEATURES))
     n_out = case["layers"][-1]["outputSize"]
     kind = case["targetKind"]
     if kind == "one-hot":
@@ -458,19 +535,29 @@ def tolist(arrays):
     return [np.asarray(a, dtype=np.float64).tolist() for a in arrays]
 
 
-def build_case(index, case):
-    rng = np.random.default_rng(BASE_SEED + index)
+def build_case(case):
+    # Seeded by the case name, so adding or reordering cases changes no other file.
+    rng = np.random.default_rng([BASE_SEED, zlib.crc32(case["case"].encode("utf-8"))])
     x, y, weights, biases = make_data(case, rng)
     layers = case["layers"]
     check_loss_output_pair(case["loss"], layers[-1])
 
-    _, acts = forward(layers, weights, biases, x)
+    caches, acts = forward(layers, weights, biases, x)
+    if case.get("mustSaturate"):
+        z = caches[0]["z"]
+        assert np.any(z > 6.0) and np.any(z < 0.0) and np.any((z > 0) & (z < 6)), \
+            "%s: relu6 regions not all exercised" % case["case"]
     loss0 = mean_loss(case, weights, biases, x, y)
     grad_w, grad_b = gradients(case, weights, biases, x, y)
     worst, results = verify(case, weights, biases, x, y, grad_w, grad_b)
     verify_sgd_step(case, weights, biases, x, y, grad_w, grad_b)
 
-    trained_w, trained_b = sgd_train(case, weights, biases, x, y)
+    # Every pre-activation met during training (and after it) also stays clear of the
+    # kinks and maxout ties, so a Float32 implementation takes the same branches.
+    trained_w, trained_b = sgd_train(
+        case, weights, biases, x, y,
+        before_step=lambda w, b, xb: check_away_from_kinks(case, w, b, xb))
+    check_away_from_kinks(case, trained_w, trained_b, x)
     trained_loss = mean_loss(case, trained_w, trained_b, x, y)
     for arr in [acts[-1], *grad_w, *grad_b, *trained_w, *trained_b]:
         assert np.all(np.isfinite(arr))
@@ -503,9 +590,11 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     print("numpy %s; finite-difference step %g, tolerance %g" % (np.__version__, FD_STEP,
                                                                  FD_TOLERANCE))
+    check_definitions()
+    print("activation, softmax and maxout definitions checked")
     print("%-20s %12s %12s %14s" % ("case", "loss0", "trainedLoss", "worst FD rel"))
-    for index, case in enumerate(case_list()):
-        doc, worst, _results, loss0, trained_loss = build_case(index, case)
+    for case in case_list():
+        doc, worst, _results, loss0, trained_loss = build_case(case)
         path = os.path.join(here, "network-%s.json" % case["case"])
         with open(path, "w") as f:
             f.write(to_json_text(doc) + "\n")
