@@ -81,6 +81,7 @@ let package = Package(
             dependencies: ["NeuralNetwork", "LinearAlgebra"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "MLPToolTests", dependencies: ["NeuralNetwork", "SVGChart"]),
+        // The tool's tests run the built `mlp` binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "MLPToolTests", dependencies: ["mlp", "NeuralNetwork"]),
     ]
 )
