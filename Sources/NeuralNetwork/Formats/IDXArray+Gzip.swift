@@ -5,11 +5,11 @@ extension IDXArray {
     /// the elements directly into their final array, then checks that nothing follows.
     static func inflating(_ compressed: [UInt8], fileName: String) throws(IDXError) -> IDXArray {
         try compressed.withUnsafeBufferPointer { input throws(IDXError) -> IDXArray in
-            var inflater = try Inflater(input, fileName: fileName)
-            defer { inflater.end() }
+            let inflater = try Inflater(input, fileName: fileName)
 
             var header = [UInt8](repeating: 0, count: 4)
-            header = Array(header.prefix(try inflater.read(into: &header, 0..<4)))
+            let gotMagic = try inflater.read(into: &header, 0..<4)
+            header.removeLast(4 - gotMagic)
             if header.count == 4, header[0] == 0, header[1] == 0, header[2] == 0x08, header[3] > 0 {
                 let dimensionCount = Int(header[3])
                 header += [UInt8](repeating: 0, count: 4 * dimensionCount)
@@ -46,26 +46,36 @@ extension IDXArray {
 
 /// A zlib inflate stream over gzip input (window bits 15 + 32: zlib or gzip header, detected),
 /// reading on across concatenated gzip members.
-private struct Inflater {
-    private var stream = z_stream()
+///
+/// zlib's state points back at its `z_stream` and rejects calls made through a moved copy,
+/// so the `z_stream` lives in its own allocation, owned by this class.
+private final class Inflater {
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     private let input: UnsafeBufferPointer<UInt8>
     private let fileName: String
     private var finished = false
+    private var started = false
 
     init(_ input: UnsafeBufferPointer<UInt8>, fileName: String) throws(IDXError) {
         self.input = input
         self.fileName = fileName
+        stream.initialize(to: z_stream())
         // inflateInit2 is a macro; call the function it expands to.
-        let status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw .corruptGzip(file: fileName, reason: "zlib could not start (status \(status))") }
-        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-        stream.avail_in = UInt32(clamping: input.count)
+        started = true
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.pointee.avail_in = UInt32(clamping: input.count)
     }
 
-    mutating func end() { inflateEnd(&stream) }
+    deinit {
+        if started { inflateEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
 
     /// Inflates into `array[range]`; returns how many bytes it got (fewer only at the end).
-    mutating func read(into array: inout [UInt8], _ range: Range<Int>) throws(IDXError) -> Int {
+    func read(into array: inout [UInt8], _ range: Range<Int>) throws(IDXError) -> Int {
         var got = 0
         var failure: IDXError?
         array.withUnsafeMutableBytes { bytes in
@@ -76,15 +86,15 @@ private struct Inflater {
     }
 
     /// Inflates into `output` until it is full or the last gzip member ends; returns the count.
-    mutating func read(into output: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
+    func read(into output: UnsafeMutableRawBufferPointer) throws(IDXError) -> Int {
         var produced = 0
         while produced < output.count && !finished {
             let chunk = min(output.count - produced, Int(UInt32.max))
-            stream.next_out = output.baseAddress!.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = UInt32(chunk)
+            stream.pointee.next_out = output.baseAddress!.advanced(by: produced).assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = UInt32(chunk)
             refill()
-            let status = inflate(&stream, Z_NO_FLUSH)
-            produced += chunk - Int(stream.avail_out)
+            let status = inflate(stream, Z_NO_FLUSH)
+            produced += chunk - Int(stream.pointee.avail_out)
             switch status {
             case Z_OK:
                 continue
@@ -93,13 +103,13 @@ private struct Inflater {
                     finished = true
                 } else {
                     // Another gzip member follows.
-                    guard inflateReset(&stream) == Z_OK else { throw .corruptGzip(file: fileName, reason: "zlib could not reset") }
+                    guard inflateReset(stream) == Z_OK else { throw .corruptGzip(file: fileName, reason: "zlib could not reset") }
                 }
             case Z_BUF_ERROR:
                 // No progress: with input left this cannot happen, so the input is cut off.
                 throw .corruptGzip(file: fileName, reason: "the compressed stream ends early, after \(consumed) of its bytes")
             default:
-                let message = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
                 throw .corruptGzip(file: fileName, reason: "\(message) (near compressed byte \(consumed))")
             }
         }
@@ -108,7 +118,7 @@ private struct Inflater {
 
     /// Inflates what is left into scratch space and counts it (bounded by the input's size
     /// times the inflation ratio, and time proportional to it).
-    mutating func countRemaining() throws(IDXError) -> Int {
+    func countRemaining() throws(IDXError) -> Int {
         var scratch = [UInt8](repeating: 0, count: 1 << 16)
         var total = 0
         while !finished {
@@ -118,14 +128,14 @@ private struct Inflater {
     }
 
     private var consumed: Int {
-        stream.next_in.map { UnsafePointer($0) - input.baseAddress! } ?? input.count
+        stream.pointee.next_in.map { UnsafePointer($0) - input.baseAddress! } ?? input.count
     }
 
     /// `avail_in` is 32 bits; input over 4 GiB is fed in pieces.
-    private mutating func refill() {
-        if stream.avail_in == 0 {
+    private func refill() {
+        if stream.pointee.avail_in == 0 {
             let remaining = input.count - consumed
-            stream.avail_in = UInt32(clamping: remaining)
+            stream.pointee.avail_in = UInt32(clamping: remaining)
         }
     }
 }
