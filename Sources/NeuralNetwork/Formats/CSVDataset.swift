@@ -33,7 +33,8 @@ public enum CSVTargets: Sendable, Equatable {
 /// `\r\n`), cells separated by commas, spaces and tabs around a cell ignored. Every cell is a
 /// number as Swift's `Float(_:)` reads it (`3`, `-0.5`, `1e-3`). There is no quoting: a comma
 /// always separates cells, so text cells with commas are not supported (this reader is for
-/// numbers). The first line is a header when any of its cells is non-empty and not a number;
+/// numbers). The first line is a header when any of its cells is non-empty and not a number
+/// (`nan` and `inf` count as numbers here, so a header of only such names is taken as data);
 /// otherwise it is data. Every row has the first line's cell count. Blank lines at the end are
 /// ignored; elsewhere they are an error.
 ///

@@ -27,6 +27,14 @@ struct FormatsIDXTests {
         #expect(try parse(array.serialized()) == array)
     }
 
+    @Test func rawInputStorageIsReusedNotCopied() throws {
+        let input = header([1000, 28, 28]) + [UInt8](repeating: 7, count: 28 * 28 * 1000)
+        let address = input.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let array = try IDXArray(parsing: consume input, fileName: "images.idx")
+        #expect(array.bytes.count == 784_000)
+        #expect(array.bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == address)
+    }
+
     @Test func loadsAFolderOfRawAndGzipFiles() throws {
         let (training, test) = try IDXFolder.load(formatsFixturePath("idx-mini"))
         #expect(training.count == 6 && test.count == 2)
