@@ -10,7 +10,8 @@ extension SafeTensors {
     ///    than `__metadata__` is a tensor whose value is an object with `dtype` (one of
     ///    `DType`), `shape` (an array of non-negative integers) and `data_offsets` (an array of
     ///    two non-negative integers); other keys in it are ignored. `__metadata__` is an object
-    ///    of strings. No object repeats a key.
+    ///    of strings. No object repeats a key. The header is read without building a JSON
+    ///    tree, so a hostile header costs memory proportional to its length (a few times).
     /// 3. For each tensor, `begin <= end <= data length` and
     ///    `product(shape) * dtype.byteCount == end - begin`, computed with overflow checks.
     /// 4. Sorted by offsets, the tensors tile the data buffer exactly: the first begins at 0,
@@ -62,27 +63,13 @@ extension SafeTensors {
         let header = UnsafeBufferPointer<UInt8>(rebasing: file.assumingMemoryBound(to: UInt8.self)[8..<headerEnd])
         if let bad = firstInvalidUTF8(header) { throw .headerNotUTF8(file: fileName, offset: 8 + bad) }
 
-        let root: JSONValue
-        do {
-            root = try JSONParser.parse(header)
-        } catch {
-            throw .malformedJSON(file: fileName, offset: 8 + error.offset, expected: error.expected)
-        }
-        guard case .object(let members) = root else {
-            throw .unexpectedValue(file: fileName, location: "header", expected: "a JSON object", found: root.kind)
-        }
-
+        var reader = SafeTensorsHeaderReader(header, fileName: fileName)
+        let (rawEntries, metadata) = try reader.read()
         let dataLength = file.count - headerEnd
-        var seen = Set<String>()
         var entries: [Entry] = []
-        var metadata: [String: String] = [:]
-        for (key, value) in members {
-            guard seen.insert(key).inserted else { throw .duplicateKey(file: fileName, location: "header", key: key) }
-            if key == metadataKey {
-                metadata = try parseMetadata(value, fileName: fileName)
-            } else {
-                entries.append(try parseEntry(name: key, value, dataLength: dataLength, fileName: fileName))
-            }
+        entries.reserveCapacity(rawEntries.count)
+        for raw in rawEntries {
+            entries.append(try checkEntry(raw, dataLength: dataLength, fileName: fileName))
         }
 
         // Tile check: sorted by (begin, end, name) so that messages are deterministic.
@@ -118,60 +105,14 @@ extension SafeTensors {
         return SafeTensors(tensors: tensors, metadata: metadata)
     }
 
-    private static func parseMetadata(_ value: JSONValue, fileName: String) throws(SafeTensorsError) -> [String: String] {
-        guard case .object(let pairs) = value else {
-            throw .unexpectedValue(file: fileName, location: metadataKey, expected: "an object of strings", found: value.kind)
-        }
-        var metadata: [String: String] = [:]
-        for (key, value) in pairs {
-            guard case .string(let text) = value else {
-                throw .unexpectedValue(file: fileName, location: "\(metadataKey) '\(key)'", expected: "a string", found: value.kind)
-            }
-            guard metadata.updateValue(text, forKey: key) == nil else {
-                throw .duplicateKey(file: fileName, location: metadataKey, key: key)
-            }
-        }
-        return metadata
-    }
-
-    private static func parseEntry(name: String, _ value: JSONValue, dataLength: Int, fileName: String) throws(SafeTensorsError) -> Entry {
-        let location = "tensor '\(name)'"
-        guard case .object(let pairs) = value else {
-            throw .unexpectedValue(file: fileName, location: location, expected: "an object with dtype, shape and data_offsets", found: value.kind)
-        }
-        var fields: [String: JSONValue] = [:]
-        for (key, value) in pairs {
-            guard fields.updateValue(value, forKey: key) == nil else {
-                throw .duplicateKey(file: fileName, location: location, key: key)
-            }
-        }
-        guard let dtypeValue = fields["dtype"] else { throw .missingKey(file: fileName, tensor: name, key: "dtype") }
-        guard let shapeValue = fields["shape"] else { throw .missingKey(file: fileName, tensor: name, key: "shape") }
-        guard let offsetsValue = fields["data_offsets"] else { throw .missingKey(file: fileName, tensor: name, key: "data_offsets") }
-
-        guard case .string(let dtypeName) = dtypeValue else {
-            throw .unexpectedValue(file: fileName, location: "\(location) dtype", expected: "a string", found: dtypeValue.kind)
-        }
+    /// One entry on its own: keys present, dtype known, offsets inside the data, size agreeing.
+    private static func checkEntry(_ raw: SafeTensorsHeaderEntry, dataLength: Int, fileName: String) throws(SafeTensorsError) -> Entry {
+        let name = raw.name
+        guard let dtypeName = raw.dtype else { throw .missingKey(file: fileName, tensor: name, key: "dtype") }
+        guard let shape = raw.shape else { throw .missingKey(file: fileName, tensor: name, key: "shape") }
+        guard let (begin, end) = raw.offsets else { throw .missingKey(file: fileName, tensor: name, key: "data_offsets") }
         guard let dtype = DType(rawValue: dtypeName) else {
             throw .unsupportedDType(file: fileName, tensor: name, dtype: dtypeName)
-        }
-
-        guard case .array(let dimensions) = shapeValue else {
-            throw .unexpectedValue(file: fileName, location: "\(location) shape", expected: "an array of non-negative integers", found: shapeValue.kind)
-        }
-        var shape: [Int] = []
-        shape.reserveCapacity(dimensions.count)
-        for dimension in dimensions {
-            guard let size = dimension.nonNegativeInteger else {
-                throw .unexpectedValue(file: fileName, location: "\(location) shape", expected: "an array of non-negative integers", found: dimension.kind)
-            }
-            shape.append(size)
-        }
-
-        guard case .array(let offsets) = offsetsValue, offsets.count == 2,
-              let begin = offsets[0].nonNegativeInteger, let end = offsets[1].nonNegativeInteger
-        else {
-            throw .unexpectedValue(file: fileName, location: "\(location) data_offsets", expected: "[begin, end], two non-negative integers", found: offsetsValue.kind)
         }
         guard begin <= end, end <= dataLength else {
             throw .offsetsOutOfRange(file: fileName, tensor: name, begin: begin, end: end, dataLength: dataLength)
@@ -209,9 +150,14 @@ extension SafeTensors {
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             switch dtype {
             case .float32:
+                #if _endian(little)
+                // The file's layout is the host's: one copy (the source may be unaligned).
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<(4 * count)]))
+                #else
                 for i in 0..<count {
                     out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 }
+                #endif
             case .float64:
                 for i in 0..<count {
                     out[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))

@@ -42,9 +42,13 @@ extension SafeTensors {
         withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: header)
         for name in order {
+            #if _endian(little)
+            tensors[name]!.values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            #else
             for value in tensors[name]!.values {
                 withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
             }
+            #endif
         }
         return bytes
     }

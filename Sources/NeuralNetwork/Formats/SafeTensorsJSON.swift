@@ -1,156 +1,98 @@
-/// A JSON value as the safetensors header parser sees it: objects keep their members in file
-/// order (duplicates included, so the caller can reject them) and numbers keep their literal
-/// text, so that offsets and dimensions are read as exact integers rather than through Double.
-enum JSONValue: Equatable {
-    case object([(key: String, value: JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
-
-    /// The kind of value, as messages name it ("found a string").
-    var kind: String {
-        switch self {
-        case .object: "an object"
-        case .array: "an array"
-        case .string: "a string"
-        case .number(let text): "the number \(text)"
-        case .bool(let value): "\(value)"
-        case .null: "null"
-        }
-    }
-
-    /// The value as a non-negative integer that fits in `Int`, or nil (fractions, exponents,
-    /// negative numbers, too many digits and non-numbers all give nil).
-    var nonNegativeInteger: Int? {
-        guard case .number(let text) = self, !text.isEmpty else { return nil }
-        var result = 0
-        for byte in text.utf8 {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            let (times10, o1) = result.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
-            if o1 || o2 { return nil }
-            result = sum
-        }
-        return result
-    }
-
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.object(let a), .object(let b)):
-            a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case (.array(let a), .array(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.number(let a), .number(let b)): a == b
-        case (.bool(let a), .bool(let b)): a == b
-        case (.null, .null): true
-        default: false
-        }
-    }
-}
-
 /// Where JSON text stopped making sense: the byte offset in the text and what was expected there.
 struct JSONSyntaxError: Error, Equatable {
     var offset: Int
     var expected: String
 }
 
-/// A strict RFC 8259 parser over UTF-8 bytes: one value, surrounded by optional whitespace, with
-/// nesting limited to `maximumDepth` so that hostile input cannot exhaust the stack.
-struct JSONParser {
+/// A strict RFC 8259 tokenizer over UTF-8 bytes for parsers that know the shape they expect.
+///
+/// It builds no tree: the caller reads the values it wants (strings, integers) and skips the
+/// rest with `skipValue`, which checks their syntax, stores nothing and limits nesting to
+/// `maximumDepth`. So memory stays proportional to what the caller keeps, and hostile input
+/// can exhaust neither the heap nor the stack.
+struct JSONScanner {
     static let maximumDepth = 64
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var position = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var position = 0
 
-    /// Parses `bytes` (which the caller has checked to be valid UTF-8) as one JSON value.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.failure("the end of the JSON text") }
-        return value
-    }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+    var atEnd: Bool { position == bytes.count }
 
-    private func failure(_ expected: String) -> JSONSyntaxError {
+    func failure(_ expected: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, expected: expected)
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
     }
 
-    private mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+    /// Skips whitespace, then consumes `byte` or fails expecting `what`.
+    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+        skipWhitespace()
         guard current == byte else { throw failure(what) }
         position += 1
     }
 
-    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+    /// Skips whitespace, then consumes `byte` if it is next.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard current == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// What the next value is, for messages ("a string", "the number -1"), without consuming it.
+    mutating func describeNextValue() -> String {
+        skipWhitespace()
+        guard let byte = current else { return "the end of the header" }
+        switch byte {
+        case UInt8(ascii: "{"): return "an object"
+        case UInt8(ascii: "["): return "an array"
+        case UInt8(ascii: "\""): return "a string"
+        case UInt8(ascii: "t"): return "true"
+        case UInt8(ascii: "f"): return "false"
+        case UInt8(ascii: "n"): return "null"
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            var copy = self
+            return (try? copy.numberText()).map { "the number \($0)" } ?? "a malformed number"
+        default: return "no JSON value"
+        }
+    }
+
+    /// Skips one value of any type, checking its syntax.
+    mutating func skipValue(depth: Int = 0) throws(JSONSyntaxError) {
+        skipWhitespace()
         guard let byte = current else { throw failure("a JSON value") }
         switch byte {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try parseWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try parseWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try parseWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { throw failure("at most \(Self.maximumDepth) nested objects and arrays") }
+            let isObject = byte == UInt8(ascii: "{")
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            position += 1
+            if consume(close) { return }
+            repeat {
+                if isObject {
+                    skipWhitespace()
+                    _ = try string()
+                    try expect(UInt8(ascii: ":"), "':' after an object key")
+                }
+                try skipValue(depth: depth + 1)
+            } while consume(UInt8(ascii: ","))
+            try expect(close, isObject ? "',' or '}' in an object" : "',' or ']' in an array")
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try word("true")
+        case UInt8(ascii: "f"): try word("false")
+        case UInt8(ascii: "n"): try word("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try numberText()
         default: throw failure("a JSON value")
         }
     }
 
-    private mutating func enter() throws(JSONSyntaxError) {
-        depth += 1
-        guard depth <= Self.maximumDepth else { throw failure("at most \(Self.maximumDepth) nested objects and arrays") }
-    }
-
-    private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        position += 1  // "{"
-        var members: [(key: String, value: JSONValue)] = []
-        skipWhitespace()
-        if current == UInt8(ascii: "}") { position += 1; return .object(members) }
-        while true {
-            skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw failure("a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"), "':' after an object key")
-            skipWhitespace()
-            members.append((key, try parseValue()))
-            skipWhitespace()
-            if current == UInt8(ascii: ",") { position += 1; continue }
-            try expect(UInt8(ascii: "}"), "',' or '}' in an object")
-            return .object(members)
-        }
-    }
-
-    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
-        try enter()
-        defer { depth -= 1 }
-        position += 1  // "["
-        var elements: [JSONValue] = []
-        skipWhitespace()
-        if current == UInt8(ascii: "]") { position += 1; return .array(elements) }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            if current == UInt8(ascii: ",") { position += 1; continue }
-            try expect(UInt8(ascii: "]"), "',' or ']' in an array")
-            return .array(elements)
-        }
-    }
-
-    private mutating func parseWord(_ word: StaticString) throws(JSONSyntaxError) {
+    private mutating func word(_ word: StaticString) throws(JSONSyntaxError) {
         let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         for byte in text {
             guard current == byte else { throw failure("'\(word)'") }
@@ -158,8 +100,9 @@ struct JSONParser {
         }
     }
 
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, returned as its text.
-    private mutating func parseNumber() throws(JSONSyntaxError) -> String {
+    /// A number, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as its text.
+    mutating func numberText() throws(JSONSyntaxError) -> String {
+        skipWhitespace()
         let start = position
         if current == UInt8(ascii: "-") { position += 1 }
         if current == UInt8(ascii: "0") {
@@ -182,34 +125,54 @@ struct JSONParser {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     }
 
-    private func isDigit(_ byte: UInt8?) -> Bool {
-        guard let byte else { return false }
-        return byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    /// The next value as a non-negative integer that fits in `Int`, or nil with nothing
+    /// consumed (fractions, exponents, signs, too many digits and non-numbers all give nil).
+    mutating func nonNegativeInteger() -> Int? {
+        skipWhitespace()
+        var end = position
+        var result = 0
+        while end < bytes.count, let digit = digitValue(bytes[end]) {
+            let (times10, o1) = result.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(digit)
+            if o1 || o2 { return nil }
+            result = sum
+            end += 1
+        }
+        guard end > position else { return nil }
+        // A leading zero must stand alone, and the literal must end here ("1.5", "1e3" are not integers).
+        if bytes[position] == UInt8(ascii: "0"), end - position > 1 { return nil }
+        if end < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[end]) { return nil }
+        position = end
+        return result
     }
 
-    /// A string from its opening quote to its closing one; escapes decoded, raw control
-    /// characters rejected, `\u` surrogates required to come in pairs.
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
-        position += 1  // opening quote
+    private func digitValue(_ byte: UInt8) -> Int? {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? Int(byte - UInt8(ascii: "0")) : nil
+    }
+
+    private func isDigit(_ byte: UInt8?) -> Bool {
+        byte.map { digitValue($0) != nil } ?? false
+    }
+
+    /// A string from its opening quote (which must be next) to its closing one; escapes
+    /// decoded, raw control characters rejected, `\u` surrogates required to come in pairs.
+    /// The caller has checked that the text is valid UTF-8.
+    mutating func string() throws(JSONSyntaxError) -> String {
+        guard current == UInt8(ascii: "\"") else { throw failure("a string") }
+        position += 1
         var scalars = String.UnicodeScalarView()
         var runStart = position
-        func flushRun(_ parser: JSONParser, upTo end: Int, into scalars: inout String.UnicodeScalarView) {
-            if end > runStart {
-                let run = String(decoding: UnsafeBufferPointer(rebasing: parser.bytes[runStart..<end]), as: UTF8.self)
-                scalars.append(contentsOf: run.unicodeScalars)
-            }
-        }
         while true {
             guard let byte = current else { throw failure("'\"' to close the string") }
             switch byte {
-            case UInt8(ascii: "\""):
-                flushRun(self, upTo: position, into: &scalars)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                if position > runStart {
+                    let run = String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<position]), as: UTF8.self)
+                    scalars.append(contentsOf: run.unicodeScalars)
+                }
                 position += 1
-                return String(scalars)
-            case UInt8(ascii: "\\"):
-                flushRun(self, upTo: position, into: &scalars)
-                position += 1
-                scalars.append(try parseEscape())
+                if byte == UInt8(ascii: "\"") { return String(scalars) }
+                scalars.append(try escape())
                 runStart = position
             case 0x00..<0x20:
                 throw failure("no raw control character inside a string (escape it)")
@@ -219,38 +182,38 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
+    private mutating func escape() throws(JSONSyntaxError) -> Unicode.Scalar {
         guard let byte = current else { throw failure("an escape character after '\\'") }
-        position += 1
         switch byte {
-        case UInt8(ascii: "\""): return "\""
-        case UInt8(ascii: "\\"): return "\\"
-        case UInt8(ascii: "/"): return "/"
-        case UInt8(ascii: "b"): return "\u{08}"
-        case UInt8(ascii: "f"): return "\u{0C}"
-        case UInt8(ascii: "n"): return "\n"
-        case UInt8(ascii: "r"): return "\r"
-        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "\""): position += 1; return "\""
+        case UInt8(ascii: "\\"): position += 1; return "\\"
+        case UInt8(ascii: "/"): position += 1; return "/"
+        case UInt8(ascii: "b"): position += 1; return "\u{08}"
+        case UInt8(ascii: "f"): position += 1; return "\u{0C}"
+        case UInt8(ascii: "n"): position += 1; return "\n"
+        case UInt8(ascii: "r"): position += 1; return "\r"
+        case UInt8(ascii: "t"): position += 1; return "\t"
         case UInt8(ascii: "u"):
-            let first = try parseHex4()
+            position += 1
+            let first = try hex4()
             if (0xD800..<0xDC00).contains(first) {
-                guard current == UInt8(ascii: "\\") else { throw failure("a low surrogate '\\uDC00'...'\\uDFFF' after a high one") }
+                let lowSurrogate = "a low surrogate '\\uDC00'...'\\uDFFF' after a high one"
+                guard current == UInt8(ascii: "\\") else { throw failure(lowSurrogate) }
                 position += 1
-                guard current == UInt8(ascii: "u") else { throw failure("a low surrogate '\\uDC00'...'\\uDFFF' after a high one") }
+                guard current == UInt8(ascii: "u") else { throw failure(lowSurrogate) }
                 position += 1
-                let second = try parseHex4()
-                guard (0xDC00..<0xE000).contains(second) else { throw failure("a low surrogate '\\uDC00'...'\\uDFFF' after a high one") }
+                let second = try hex4()
+                guard (0xDC00..<0xE000).contains(second) else { throw failure(lowSurrogate) }
                 return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))!
             }
             guard let scalar = Unicode.Scalar(first) else { throw failure("a high surrogate before a low one") }
             return scalar
         default:
-            position -= 1
             throw failure("one of '\"\\/bfnrtu' after '\\'")
         }
     }
 
-    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = current else { throw failure("four hexadecimal digits after '\\u'") }

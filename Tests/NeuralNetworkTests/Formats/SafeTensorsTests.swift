@@ -178,7 +178,7 @@ struct FormatsSafeTensorsTests {
         #expect(error?.description == "m: header JSON at byte 13: expected ':' after an object key")
     }
 
-    @Test func badTensorEntries() {
+    @Test func badTensorEntries() throws {
         let f = "model.safetensors"
         func entry(_ fields: String, data: Int = 4) -> [UInt8] {
             safetensorsFile(#"{"w":{"# + fields + "}}", data: Array(repeating: 0, count: data))
@@ -204,11 +204,29 @@ struct FormatsSafeTensorsTests {
         #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' shape", expected: "an array of non-negative integers", found: "a string")) {
             try parse(entry(#""dtype":"F32","shape":"1","data_offsets":[0,4]"#))
         }
-        #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' data_offsets", expected: "[begin, end], two non-negative integers", found: "an array")) {
+        #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' data_offsets", expected: "[begin, end], two non-negative integers", found: "more than 2 values")) {
             try parse(entry(#""dtype":"F32","shape":[1],"data_offsets":[0,4,8]"#))
         }
-        #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' data_offsets", expected: "[begin, end], two non-negative integers", found: "an array")) {
+        #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' data_offsets", expected: "[begin, end], two non-negative integers", found: "1 of them")) {
+            try parse(entry(#""dtype":"F32","shape":[1],"data_offsets":[4]"#))
+        }
+        #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' data_offsets", expected: "[begin, end], two non-negative integers", found: "the number 99999999999999999999999")) {
             try parse(entry(#""dtype":"F32","shape":[1],"data_offsets":[0,99999999999999999999999]"#))
+        }
+        #expect(throws: SafeTensorsError.malformedJSON(file: f, offset: 8 + 30, expected: "',', ']' or '}' after a value")) {
+            try parse(entry(#""dtype":"F32","shape":[01],"data_offsets":[0,4]"#))
+        }
+        #expect(throws: SafeTensorsError.unexpectedValue(file: f, location: "tensor 'w' dtype", expected: "a string", found: "the number 32")) {
+            try parse(entry(#""dtype":32,"shape":[1],"data_offsets":[0,4]"#))
+        }
+        // Unknown keys are skipped whatever they hold, but their syntax and depth are checked.
+        #expect(try parse(entry(#""dtype":"F32","shape":[1],"data_offsets":[0,4],"note":{"a":[1,{"b":null}],"c":"é"}"#))["w"]?.shape == [1])
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: SafeTensorsError.malformedJSON(file: f, offset: 8 + 60 + 62, expected: "at most 64 nested objects and arrays")) {
+            try parse(entry(#""dtype":"F32","shape":[1],"data_offsets":[0,4],"note":"# + deep))
+        }
+        #expect(throws: SafeTensorsError.malformedJSON(file: f, offset: 8 + 51, expected: "',' or ']' in an array")) {
+            try parse(entry(#""dtype":"F32","shape":[1],"data_offsets":[0,4}"#))
         }
         #expect(throws: SafeTensorsError.duplicateKey(file: f, location: "tensor 'w'", key: "dtype")) {
             try parse(entry(#""dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]"#))
