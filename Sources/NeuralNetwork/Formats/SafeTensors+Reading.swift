@@ -1,8 +1,9 @@
 extension SafeTensors {
     /// Reads a safetensors file from its bytes; `fileName` is used only in error messages.
     ///
-    /// Everything in the header is checked before any tensor storage is allocated, so the
-    /// memory used is bounded by the input: at most 2 `Float` bytes per input byte (F16/BF16).
+    /// Everything in the header is checked before any tensor storage is allocated, so memory
+    /// is bounded by the input: tensor values take at most 2 bytes per data byte (F16/BF16 to
+    /// `Float`), and reading the header a few bytes per header byte (a shape's integers).
     ///
     /// 1. At least 8 bytes; the header length N is at most `maximumHeaderLength` and at most
     ///    the bytes after the first 8.
