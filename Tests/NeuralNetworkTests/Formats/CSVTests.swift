@@ -95,6 +95,20 @@ struct FormatsCSVTests {
         #expect(throws: CSVError.self) { try parse("1\n", .classLabel()) }
     }
 
+    @Test func arbitraryBytesNeverCrash() {
+        let sample = Array("label,a,b\r\n1,0.5,-2e3\n0,nan,3\n\n2,1,1,\n".utf8)
+        let alphabet = Array(",\n\r 0123456789.-e\u{FF}abc".utf8)
+        for position in sample.indices {
+            for replacement in alphabet {
+                var copy = sample
+                copy[position] = replacement
+                for targets: CSVTargets in [.classLabel(), .lastColumns(1), .columns(["a"]), .classLabel(column: 2, classCount: 2)] {
+                    _ = try? CSVDataset.parse(copy, fileName: "fuzz.csv", targets: targets)
+                }
+            }
+        }
+    }
+
     @Test func loadsAFileAndReportsItsPath() throws {
         try withTemporaryFolder { folder in
             let path = folder + "/iris.csv"

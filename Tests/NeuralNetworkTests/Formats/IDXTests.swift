@@ -125,6 +125,19 @@ struct FormatsIDXTests {
         guard case .corruptGzip = try bad("garbage.gz") else { Issue.record("garbage.gz"); return }
     }
 
+    @Test func flippedBytesNeverCrash() throws {
+        for name in ["idx-mini/t10k-images-idx3-ubyte.gz", "idx-mini/train-labels-idx1-ubyte.gz", "idx-mini/train-images-idx3-ubyte"] {
+            let bytes = try BinaryFile.read(atPath: formatsFixturePath(name))
+            for position in bytes.indices {
+                for mask: UInt8 in [0x01, 0x80, 0xFF] {
+                    var copy = bytes
+                    copy[position] ^= mask
+                    _ = try? parse(copy)
+                }
+            }
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist"), "Fashion-MNIST is not installed"))
     func loadsRealFashionMNIST() throws {
         let (training, test) = try IDXFolder.load("/usr/share/datasets/fashion-mnist")
