@@ -1,0 +1,24 @@
+/// A file that could not be read or written, named by its path.
+///
+/// The format readers (`SafeTensors`, `IDXArray`, `CSVDataset`) work on bytes already in memory
+/// and throw their own errors; this one covers getting the bytes in and out.
+public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Nothing exists at `path`.
+    case notFound(path: String)
+    /// `path` exists but is a directory or another non-regular file.
+    case notAFile(path: String)
+    /// Opening or reading failed; `reason` is the system's message (`strerror`).
+    case unreadable(path: String, reason: String)
+    /// Creating, writing or renaming the temporary file for an atomic save failed; the file at
+    /// `path`, if any, is as it was.
+    case unwritable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let path): "\(path): no such file"
+        case .notAFile(let path): "\(path): not a regular file"
+        case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
+        case .unwritable(let path, let reason): "\(path): cannot save: \(reason) (any existing file is unchanged)"
+        }
+    }
+}
