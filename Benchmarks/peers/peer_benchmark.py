@@ -22,6 +22,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -657,10 +658,23 @@ def table(records):
     return lines
 
 
+def framework_lines(impls):
+    out = []
+    for impl in impls:
+        if impl.name == "torch":
+            cfg = impl.torch.__config__.show()
+            keep = re.findall(r"\b(?:BLAS_INFO|USE_MKLDNN|USE_OPENMP|USE_CUDA)=[^,\s]*", cfg)
+            par = [l.strip() for l in impl.torch.__config__.parallel_info().splitlines()
+                   if "parallel backend" in l or "get_num_threads" in l or "get_num_interop_threads" in l]
+            out.append("torch %s: %s; %s" % (impl.version, " ".join(keep), "; ".join(par)))
+        elif impl.name == "jax":
+            out.append("jax %s (jaxlib %s), devices %s" % (
+                impl.version, getattr(impl.jax.lib, "__version__", "?"), impl.jax.devices()))
+    return out
+
+
 def main(args):
     data = Dataset(args.data, args.seed)
-    for line in header(args, data):
-        print(line)
     impls, notes = [], []
     for name in args.impl:
         try:
@@ -670,16 +684,9 @@ def main(args):
         except Exception as e:  # a broken install (e.g. missing CUDA libraries)
             notes.append("note: %s skipped (import failed: %s: %s)"
                          % (name, type(e).__name__, str(e).splitlines()[0][:200]))
-    for impl in impls:
-        if impl.name == "torch":
-            cfg = impl.torch.__config__.show()
-            blas = [l.strip() for l in cfg.splitlines() if "BLAS_INFO" in l or "LAPACK_INFO" in l]
-            print("torch %s: %s; parallel: %s" % (impl.version, ", ".join(blas) or "?",
-                  impl.torch.__config__.parallel_info().splitlines()[0]))
-        elif impl.name == "jax":
-            print("jax %s, devices %s" % (impl.version, impl.jax.devices()))
-    for note in notes:
-        print(note)
+    head = header(args, data) + framework_lines(impls) + notes
+    for line in head:
+        print(line)
     sys.stdout.flush()
     if args.check:
         print("check: one SGD step from identical weights vs the numpy network")
@@ -702,7 +709,7 @@ def main(args):
         if low:
             print("WARNING: test accuracy below 0.78 for %s: training may be broken" % ", ".join(low))
     if args.json:
-        meta = {"header": header(args, data), "notes": notes}
+        meta = {"header": head, "notes": notes}
         with open(args.json, "w") as f:
             json.dump({"meta": meta, "records": records}, f, indent=2)
             f.write("\n")
