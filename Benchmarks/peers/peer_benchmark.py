@@ -510,7 +510,12 @@ def benchmark(impl, data, args):
     # 2. inference at batch 1024: forward + softmax
     x = rng.random((INFER_BATCH, 784), dtype=np.float32)
     xn, _ = impl.to_native(x, np.zeros((INFER_BATCH, 10), np.float32))
-    sec, _ = time_per_call(lambda: impl.predict(xn), impl.sync, args.block_seconds, args.repeats)
+    last = [None]   # keep the newest result so that sync waits for it (JAX is asynchronous)
+
+    def infer():
+        last[0] = impl.predict(xn)
+
+    sec, _ = time_per_call(infer, lambda: impl.sync(last[0]), args.block_seconds, args.repeats)
     rec["infer_samples_per_s"] = INFER_BATCH / sec
     # 3. epochs over the training set from fresh weights, then test accuracy
     impl.reset(he_normal_weights(args.seed))
@@ -551,7 +556,7 @@ def check_against_numpy(impls, args):
     lines = []
     for impl in impls:
         impl.reset(init)
-        p = impl.to_numpy(impl.sync(impl.predict(impl.to_native(x, y)[0])))
+        p = np.array(impl.to_numpy(impl.sync(impl.predict(impl.to_native(x, y)[0]))))
         impl.step(*impl.to_native(x, y))
         impl.sync()
         got = impl.params_numpy()
