@@ -60,6 +60,10 @@ def parse_args(argv=None):
                    help="target length of one timed block (default 0.3, --quick 0.1)")
     p.add_argument("--quick", action="store_true",
                    help="short run: 3 blocks of 0.1 s, 1 timed epoch")
+    p.add_argument("--omp-wait-policy", default="auto", choices=("auto", "PASSIVE", "ACTIVE"),
+                   help="OMP_WAIT_POLICY for PyTorch's OpenMP pool; auto (default) keeps the "
+                        "environment's value, else PASSIVE (spinning OpenMP workers starve "
+                        "the BLAS threads when threads > 1)")
     p.add_argument("--seed", type=int, default=1, help="seed for init and shuffling")
     p.add_argument("--json", metavar="FILE", help="also write the records as JSON to FILE")
     p.add_argument("--check", action="store_true",
@@ -81,8 +85,12 @@ def parse_args(argv=None):
     return args
 
 
-def set_thread_environment(threads):
+def set_thread_environment(threads, wait_policy="auto"):
     n = str(threads)
+    if wait_policy != "auto":
+        os.environ["OMP_WAIT_POLICY"] = wait_policy
+    else:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                 "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
         os.environ[var] = n
@@ -97,7 +105,7 @@ def set_thread_environment(threads):
 
 ARGS = parse_args() if __name__ == "__main__" else None
 if ARGS is not None:
-    set_thread_environment(ARGS.threads)
+    set_thread_environment(ARGS.threads, ARGS.omp_wait_policy)
 
 import numpy as np  # noqa: E402  (after the thread environment on purpose)
 
@@ -624,9 +632,10 @@ def header(args, data):
     except OSError:
         load = "?"
     out.append("cpu %s, %d logical cores, load average %s" % (model, os.cpu_count() or 0, load))
-    out.append("threads %d: OMP/OPENBLAS/MKL_NUM_THREADS=%s; OPENBLAS_CORETYPE=%s "
+    out.append("threads %d: OMP/OPENBLAS/MKL_NUM_THREADS=%s OMP_WAIT_POLICY=%s; OPENBLAS_CORETYPE=%s "
                "OPENBLAS_L2_SIZE=%s XLA_FLAGS=%s" % (
                    args.threads, os.environ.get("OPENBLAS_NUM_THREADS"),
+                   os.environ.get("OMP_WAIT_POLICY"),
                    os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
                    os.environ.get("OPENBLAS_L2_SIZE", "(unset)"),
                    os.environ.get("XLA_FLAGS", "(unset)")))
