@@ -722,8 +722,14 @@ def main(args):
         low = [r["implementation"] for r in records if r["test_accuracy"] < 0.78]
         if low:
             print("WARNING: test accuracy below 0.78 for %s: training may be broken" % ", ".join(low))
+    try:
+        load_end = "%.2f %.2f %.2f" % os.getloadavg()
+    except OSError:
+        load_end = "?"
+    print("load average at the end: %s (figures are noisy when it is above the core count)" % load_end)
     if args.json:
-        meta = {"header": head, "notes": notes}
+        meta = {"header": head, "notes": notes, "load_average_end": load_end,
+                "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY")}
         with open(args.json, "w") as f:
             json.dump({"meta": meta, "records": records}, f, indent=2)
             f.write("\n")
