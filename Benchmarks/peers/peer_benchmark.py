@@ -512,8 +512,8 @@ def benchmark(impl, data, args):
         y = np.zeros((n, 10), np.float32)
         y[np.arange(n), rng.integers(0, 10, n)] = 1.0
         xn, yn = impl.to_native(x, y)
-        sec, calls = time_per_call(lambda: impl.step(xn, yn), impl.sync,
-                                   args.block_seconds, args.repeats)
+        sec, _ = time_per_call(lambda: impl.step(xn, yn), impl.sync,
+                               args.block_seconds, args.repeats)
         rec["step_us_%d" % n] = sec * 1e6
     # 2. inference at batch 1024: forward + softmax
     x = rng.random((INFER_BATCH, 784), dtype=np.float32)
