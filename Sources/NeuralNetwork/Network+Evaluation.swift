@@ -5,7 +5,7 @@ public struct Evaluation: Sendable, Equatable {
     /// The mean loss over all samples.
     public var loss: Double
     /// The fraction of samples right (largest output = label, or the same side of 0.5 for a
-    /// single output); nil for regression targets with a loss other than binary cross-entropy.
+    /// single output); nil for real-valued targets under the quadratic loss (regression).
     public var accuracy: Double?
 }
 
@@ -36,11 +36,11 @@ extension Network {
         return Evaluation(count: dataset.count, loss: lossSum / n, accuracy: reportsAccuracy(on: dataset) ? Double(correct) / n : nil)
     }
 
-    /// Whether accuracy means something for this data: class labels, or 0/1 targets of a
-    /// binary cross-entropy network.
+    /// Whether accuracy means something for this data: class labels, or target rows under a
+    /// classification loss (one-hot or probabilities for cross-entropy, 0/1 for binary
+    /// cross-entropy).
     func reportsAccuracy(on dataset: Dataset) -> Bool {
-        if dataset.labels != nil { return true }
-        return loss == .binaryCrossEntropy
+        dataset.labels != nil || loss != .quadratic
     }
 
     func checkDataset(_ dataset: Dataset) throws(NetworkError) {

@@ -187,7 +187,8 @@ public final class Trainer<O: Optimizer> {
     ///   - onBatch: called after every batch (loss, accuracy, samples/s).
     ///   - onEpoch: called after every epoch with its summary.
     /// - Throws: ``TrainingError/nonFiniteLoss(epoch:batch:loss:)`` naming epoch and batch when the
-    ///   loss turns NaN or infinite (the network keeps the weights of the last finite step);
+    ///   loss turns NaN or infinite (the failing batch makes no update: the network is left as the
+    ///   previous step made it);
     ///   ``TrainingError/network(_:)`` when the data does not fit the network.
     @discardableResult
     public func train(
