@@ -191,3 +191,40 @@ public struct LayerTrace: Sendable, Equatable {
     /// dC/dW^l = (Delta^l)^T A^{l-1} / n and dC/db^l = column sums of Delta^l / n.
     public var gradient: ParameterGradient
 }
+
+extension BackpropagationTrace {
+    /// How far this trace is from `reference`, layer by layer and equation by equation, each as
+    /// ``maxRelativeDifference(_:_:)`` (normwise, against the reference): the check behind
+    /// `mlp train --verify` when two backends run the same step.
+    ///
+    /// - Precondition: both traces come from the same network and batch.
+    public func differences(from reference: BackpropagationTrace) -> [LayerTraceDifference] {
+        precondition(layers.count == reference.layers.count, "BackpropagationTrace: \(layers.count) layers vs \(reference.layers.count)")
+        return zip(layers, reference.layers).map { mine, theirs in
+            LayerTraceDifference(
+                preactivation: maxRelativeDifference(mine.preactivation, theirs.preactivation),
+                output: maxRelativeDifference(mine.output, theirs.output),
+                delta: maxRelativeDifference(mine.delta, theirs.delta),
+                weightGradient: maxRelativeDifference(mine.gradient.weights, theirs.gradient.weights),
+                biasGradient: maxRelativeDifference(
+                    Matrix(rows: 1, columns: mine.gradient.bias.count, elements: mine.gradient.bias),
+                    Matrix(rows: 1, columns: theirs.gradient.bias.count, elements: theirs.gradient.bias)))
+        }
+    }
+}
+
+/// Normwise relative differences of one layer's quantities between two traces.
+public struct LayerTraceDifference: Sendable, Equatable {
+    /// Of Z^l (forward GEMM plus bias).
+    public var preactivation: Double
+    /// Of A^l.
+    public var output: Double
+    /// Of Delta^l (propagated-error GEMM plus derivative).
+    public var delta: Double
+    /// Of dC/dW^l (weight-gradient GEMM).
+    public var weightGradient: Double
+    /// Of dC/db^l.
+    public var biasGradient: Double
+    /// The largest of the five.
+    public var worst: Double { [preactivation, output, delta, weightGradient, biasGradient].max()! }
+}

@@ -36,6 +36,15 @@ public protocol Optimizer: Sendable, CustomStringConvertible {
     ///   - state: what the rule remembered after the previous step (``OptimizerState/zero`` first).
     ///   - step: the learning rate of this step, its count t (from 1), and whether decay applies.
     func update(gradient: Float, parameter: Float, state: State, step: OptimizationStep) -> (parameter: Float, state: State)
+
+    /// Fills in what every parameter of one step shares (Adam's bias corrections), so the
+    /// rule does not recompute it per parameter. Optional: ``update(gradient:parameter:state:step:)``
+    /// gives the same result on an unprepared step. The default does nothing.
+    func prepare(_ step: inout OptimizationStep)
+}
+
+extension Optimizer {
+    public func prepare(_ step: inout OptimizationStep) {}
 }
 
 /// The per-step context of an update: the scheduled learning rate and the step count.
@@ -46,6 +55,9 @@ public struct OptimizationStep: Sendable, Hashable {
     public var count: Int
     /// Whether weight decay applies to this parameter (weights yes, biases no).
     public var weightDecayApplies: Bool
+    /// Adam's bias corrections (1 - beta1^t, 1 - beta2^t) when ``Optimizer/prepare(_:)`` has
+    /// computed them for the step; nil otherwise (the rule then computes them itself).
+    public var biasCorrections: SIMD2<Float>?
 
     public init(learningRate: Float, count: Int, weightDecayApplies: Bool = true) {
         self.learningRate = learningRate

@@ -79,8 +79,10 @@ public struct OptimizerMemory: Sendable, Equatable {
 
     private static func update<O: Optimizer>(
         _ optimizer: O, parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafePointer<Float>,
-        states: inout [Float], step: OptimizationStep
+        states: inout [Float], step unprepared: OptimizationStep
     ) {
+        var step = unprepared
+        optimizer.prepare(&step)
         let count = parameters.count
         states.withUnsafeMutableBufferPointer { s in
             let storage = s.baseAddress ?? UnsafeMutablePointer<Float>(bitPattern: 16)!  // never read when the rule has no slots

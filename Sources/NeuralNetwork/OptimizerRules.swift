@@ -167,8 +167,13 @@ public struct Adam: Optimizer {
     public func update(gradient: Float, parameter: Float, state: Moments, step: OptimizationStep) -> (parameter: Float, state: Moments) {
         let g = step.weightDecayApplies ? gradient + weightDecay * parameter : gradient
         let moments = adamMoments(g, state, beta1: beta1, beta2: beta2)
-        let update = adamDirection(moments, t: step.count, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        let update = adamDirection(moments, step: step, beta1: beta1, beta2: beta2, epsilon: epsilon)
         return (parameter - step.learningRate * update, moments)
+    }
+
+    /// Computes the bias corrections 1 - beta1^t and 1 - beta2^t once per step.
+    public func prepare(_ step: inout OptimizationStep) {
+        step.biasCorrections = adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
     }
 
     public var description: String {
@@ -210,8 +215,13 @@ public struct AdamW: Optimizer {
     public func update(gradient: Float, parameter: Float, state: Moments, step: OptimizationStep) -> (parameter: Float, state: Moments) {
         let decayed = step.weightDecayApplies ? parameter - step.learningRate * weightDecay * parameter : parameter
         let moments = adamMoments(gradient, state, beta1: beta1, beta2: beta2)
-        let update = adamDirection(moments, t: step.count, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        let update = adamDirection(moments, step: step, beta1: beta1, beta2: beta2, epsilon: epsilon)
         return (decayed - step.learningRate * update, moments)
+    }
+
+    /// Computes the bias corrections 1 - beta1^t and 1 - beta2^t once per step.
+    public func prepare(_ step: inout OptimizationStep) {
+        step.biasCorrections = adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
     }
 
     public var description: String {
@@ -224,9 +234,15 @@ private func adamMoments(_ g: Float, _ state: Moments, beta1: Float, beta2: Floa
     Moments(mean: beta1 * state.mean + (1 - beta1) * g, variance: beta2 * state.variance + (1 - beta2) * g * g)
 }
 
+/// (1 - beta1^t, 1 - beta2^t).
+private func adamBiasCorrections(t: Int, beta1: Float, beta2: Float) -> SIMD2<Float> {
+    SIMD2(1 - Float.pow(beta1, t), 1 - Float.pow(beta2, t))
+}
+
 /// Adam's bias-corrected direction m^ / (sqrt(v^) + epsilon).
-private func adamDirection(_ moments: Moments, t: Int, beta1: Float, beta2: Float, epsilon: Float) -> Float {
-    let mHat = moments.mean / (1 - Float.pow(beta1, t))
-    let vHat = moments.variance / (1 - Float.pow(beta2, t))
+private func adamDirection(_ moments: Moments, step: OptimizationStep, beta1: Float, beta2: Float, epsilon: Float) -> Float {
+    let corrections = step.biasCorrections ?? adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
+    let mHat = moments.mean / corrections[0]
+    let vHat = moments.variance / corrections[1]
     return mHat / (vHat.squareRoot() + epsilon)
 }

@@ -94,6 +94,20 @@ struct NetworkTests {
         #expect(checking.report.values.allSatisfy { $0.calls == 1 && $0.maxRelativeDifference < 1e-5 })
     }
 
+    @Test func tracesOfTwoBackendsAreComparedPerLayerAndEquation() throws {
+        let network = try Network(sizes: [6, 7, 5, 3], hiddenActivation: .elu(), outputActivation: .softmax, loss: .crossEntropy, seed: 12)
+        let x = randomMatrix(rows: 9, columns: 6, seed: 3), y = oneHotTargets(rows: 9, classes: 3, seed: 4)
+        let reference = try network.backpropagationTrace(inputs: x, targets: y, backend: ReferenceBackend())
+        #expect(reference.layers.map(\.delta.columns) == [7, 5, 3] && reference.layers.map(\.delta.rows) == [9, 9, 9])
+        // Delta^L = A^L - Y for softmax + cross-entropy.
+        #expect(reference.layers[2].delta.elements == zip(reference.output.elements, y.elements).map { $0 - $1 })
+        for backend in fastBackends {
+            let differences = try network.backpropagationTrace(inputs: x, targets: y, backend: backend).differences(from: reference)
+            #expect(differences.count == 3 && differences.allSatisfy { $0.worst < 1e-5 }, "\(backend.name): \(differences)")
+        }
+        #expect(reference.differences(from: reference).allSatisfy { $0.worst == 0 })
+    }
+
     @Test func predictionInBatchesEqualsOneBatch() throws {
         let network = try Network(sizes: [3, 6, 2], hiddenActivation: .swish, outputActivation: .sigmoid, loss: .binaryCrossEntropy, seed: 8)
         let x = randomMatrix(rows: 13, columns: 3, seed: 5)

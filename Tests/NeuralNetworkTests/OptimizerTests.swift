@@ -40,6 +40,21 @@ struct OptimizerTests {
         #expect(abs(Self.step(try AdamW(learningRate: 0.1, weightDecay: 0.01), decay: false).0 - 0.9) < 1e-6)
     }
 
+    @Test func preparedAndUnpreparedStepsAgree() throws {
+        for adam in [try Adam(learningRate: 0.01, weightDecay: 0.1) as any Optimizer, try AdamW(learningRate: 0.01)] {
+            func check<O: Optimizer>(_ o: O) {
+                var prepared = OptimizationStep(learningRate: 0.01, count: 7)
+                o.prepare(&prepared)
+                #expect(prepared.biasCorrections != nil)
+                let state = O.State(from: [0.3, 0.02], index: 0, stride: 1)
+                let a = o.update(gradient: 0.4, parameter: 1.5, state: state, step: prepared)
+                let b = o.update(gradient: 0.4, parameter: 1.5, state: state, step: OptimizationStep(learningRate: 0.01, count: 7))
+                #expect(a.parameter == b.parameter)
+            }
+            check(adam)
+        }
+    }
+
     @Test func hyperparametersAreValidated() {
         #expect(throws: OptimizerError.invalidHyperparameter(name: "learningRate", value: -0.1, expected: "a finite number >= 0")) {
             try SGD(learningRate: -0.1)
