@@ -107,14 +107,14 @@ public struct Network: Sendable, Equatable {
     ) -> R {
         let taken = layers[index]
         layers[index] = Self.vacant
-        switch taken {
+        switch consume taken {
         case .dense(var d):
             let r = d.weights.withUnsafeMutableBufferPointer { w in d.bias.withUnsafeMutableBufferPointer { b in body(w, b) } }
-            layers[index] = .dense(d)
+            layers[index] = .dense(consume d)
             return r
         case .maxout(var m):
             let r = m.weights.withUnsafeMutableBufferPointer { w in m.bias.withUnsafeMutableBufferPointer { b in body(w, b) } }
-            layers[index] = .maxout(m)
+            layers[index] = .maxout(consume m)
             return r
         }
     }
