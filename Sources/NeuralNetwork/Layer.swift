@@ -66,6 +66,12 @@ public enum Layer: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// Pieces per unit of a Maxout layer; nil for Dense.
+    public var pieces: Int? {
+        if case .maxout(let m) = self { return m.pieces }
+        return nil
+    }
+
     /// `dense` or `maxout`, as the fixtures and model metadata name the kind.
     public var kind: String {
         switch self {

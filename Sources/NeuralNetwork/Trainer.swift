@@ -154,7 +154,9 @@ public final class Trainer<O: Optimizer> {
     /// One gradient step on one batch: forward, backward, update. Returns the batch's mean
     /// loss before the update.
     ///
-    /// - Throws: ``TrainingError`` when the batch does not fit the network or the loss is not finite.
+    /// - Throws: ``TrainingError`` when the batch does not fit the network, or
+    ///   ``TrainingError/nonFiniteLoss(epoch:batch:loss:)`` (epoch 1, batch = this step's number
+    ///   counted from 1) when the loss is not finite; the network is then left unchanged.
     @discardableResult
     public func step(inputs: Matrix, targets: Matrix, learningRate: Float? = nil) throws(TrainingError) -> Float {
         do { try network.checkBatch(inputs: inputs, targets: targets) } catch { throw .network(error) }
@@ -163,7 +165,7 @@ public final class Trainer<O: Optimizer> {
         let workspace = workspace(rows: n)
         network.load(inputs, targets, into: workspace)
         let loss = Float(stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate) / Double(n))
-        guard loss.isFinite else { throw .nonFiniteLoss(epoch: 1, batch: memory.step, loss: loss) }
+        guard loss.isFinite else { throw .nonFiniteLoss(epoch: 1, batch: memory.step + 1, loss: loss) }
         return loss
     }
 
