@@ -89,6 +89,14 @@ public enum BiasInitializer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Parses `zero`, `normal` (sigma 1) or `normal:SIGMA`.
+    public init?(name: String) {
+        if name == "zero" { self = .zero; return }
+        if name == "normal" { self = .normal(standardDeviation: 1); return }
+        guard name.hasPrefix("normal:"), let sigma = Float(name.dropFirst(7)), sigma.isFinite, sigma >= 0 else { return nil }
+        self = .normal(standardDeviation: sigma)
+    }
+
     /// `count` biases drawn from `generator` (none drawn for ``zero``).
     public func biases(count: Int, using generator: inout SeededGenerator) -> [Float] {
         switch self {

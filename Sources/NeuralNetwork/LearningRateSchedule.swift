@@ -30,6 +30,26 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Parses the names ``description`` prints: `constant`, `step:FACTOR:EVERY`,
+    /// `cosine:EPOCHS` or `cosine:EPOCHS:MINIMUM`.
+    public init?(name: String) {
+        let parts = name.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        switch (parts[0], parts.count) {
+        case ("constant", 1):
+            self = .constant
+        case ("step", 3):
+            guard let factor = Float(parts[1]), factor.isFinite, factor > 0, let every = Int(parts[2]), every >= 1 else { return nil }
+            self = .stepDecay(factor: factor, everyEpochs: every)
+        case ("cosine", 2), ("cosine", 3):
+            guard let epochs = Int(parts[1]), epochs >= 1 else { return nil }
+            let minimum = parts.count == 3 ? Float(parts[2]) : 0
+            guard let minimum, minimum.isFinite, minimum >= 0 else { return nil }
+            self = .cosine(epochs: epochs, minimum: minimum)
+        default:
+            return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .constant: "constant"

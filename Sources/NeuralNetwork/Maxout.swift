@@ -45,8 +45,9 @@ public struct Maxout: Sendable, Equatable {
     public init(weights: Matrix, bias: [Float], pieces: Int) throws(NetworkError) {
         guard pieces >= 1 else { throw .invalidSize("pieces", pieces) }
         guard weights.rows >= pieces, weights.rows % pieces == 0 else {
-            throw .parameterShape(layer: -1, tensor: "weight", expected: [pieces * max(1, weights.rows / pieces), weights.columns],
-                                  got: [weights.rows, weights.columns])
+            let units = max(1, (weights.rows + pieces - 1) / pieces)
+            throw .parameterShape(layer: -1, tensor: "weight (rows: outputs x \(pieces) pieces)",
+                                  expected: [units * pieces, weights.columns], got: [weights.rows, weights.columns])
         }
         guard weights.columns >= 1 else { throw .invalidSize("input size", weights.columns) }
         try Layer.checkShapes(weights: weights, bias: bias, rows: weights.rows, columns: weights.columns)

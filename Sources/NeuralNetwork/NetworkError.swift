@@ -26,7 +26,7 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
         case .sizeMismatch(let layer, let inputSize, let previous):
             "layer \(layer) takes \(inputSize) inputs but layer \(layer - 1) gives \(previous) outputs"
         case .parameterShape(let layer, let tensor, let expected, let got):
-            "layer \(layer) \(tensor): expected shape \(expected), got \(got)"
+            (layer >= 0 ? "layer \(layer) " : "") + "\(tensor): expected shape \(expected), got \(got)"
         case .softmaxNotAtOutput(let layer):
             "softmax is for the output layer only, but layer \(layer) is a hidden layer"
         case .dataShape(let what, let expected, let got):

@@ -52,6 +52,8 @@ struct GeneratorTests {
         for name in ["normal:0.01", "lecun-normal", "xavier-uniform", "xavier-normal", "he-normal"] {
             #expect(Initializer(name: name)?.description == name)
         }
+        #expect(BiasInitializer(name: "zero") == .zero && BiasInitializer(name: "normal:0.1") == .normal(standardDeviation: 0.1))
+        #expect(Initializer(name: "normal:-1") == nil && BiasInitializer(name: "uniform") == nil)
     }
 
     @Test func aSeedGivesTheSameNetwork() throws {

@@ -113,5 +113,9 @@ struct OptimizerTests {
         #expect(cosine.learningRate(base: 0.1, epoch: 0) == 0.1)
         #expect(abs(cosine.learningRate(base: 0.1, epoch: 5) - 0.055) < 1e-7)
         #expect(abs(cosine.learningRate(base: 0.1, epoch: 10) - 0.01) < 1e-8 && abs(cosine.learningRate(base: 0.1, epoch: 12) - 0.01) < 1e-8)
+        for schedule in [LearningRateSchedule.constant, .stepDecay(factor: 0.5, everyEpochs: 3), .cosine(epochs: 20), cosine] {
+            #expect(LearningRateSchedule(name: schedule.description) == schedule)
+        }
+        #expect(LearningRateSchedule(name: "step:0.5") == nil && LearningRateSchedule(name: "cosine:0") == nil)
     }
 }
