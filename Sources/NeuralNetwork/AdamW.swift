@@ -11,8 +11,11 @@ public struct AdamW: Optimizer {
     /// The weight decay when none is given.
     public static let defaultWeightDecay: Float = 0.01
     public let learningRate: Float
+    /// Decay of the first-moment (mean) estimate.
     public let beta1: Float
+    /// Decay of the second-moment (uncentred variance) estimate.
     public let beta2: Float
+    /// Added to sqrt(v^) so the step stays finite.
     public let epsilon: Float
     public let weightDecay: Float
 

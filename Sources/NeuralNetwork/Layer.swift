@@ -152,6 +152,7 @@ public struct ParameterGradient: Sendable, Equatable {
     /// dJ/db, `parameterRows` entries.
     public var bias: [Float]
 
+    /// A gradient of the given tensors.
     public init(weights: Matrix, bias: [Float]) {
         self.weights = weights
         self.bias = bias

@@ -21,6 +21,7 @@ public struct NoState: OptimizerState, Equatable {
 
 /// One slot: momentum's velocity v.
 public struct Velocity: OptimizerState, Equatable {
+    /// v, the running sum of past gradients (decayed by momentum).
     public var velocity: Float
     public static let slotNames = ["velocity"]
     public static let zero = Velocity(velocity: 0)
@@ -31,6 +32,7 @@ public struct Velocity: OptimizerState, Equatable {
 
 /// One slot: RMSProp's running mean of squared gradients.
 public struct MeanSquare: OptimizerState, Equatable {
+    /// s, the exponential moving average of g².
     public var meanSquare: Float
     public static let slotNames = ["mean-square"]
     public static let zero = MeanSquare(meanSquare: 0)
@@ -41,7 +43,9 @@ public struct MeanSquare: OptimizerState, Equatable {
 
 /// Two slots: Adam's first moment m and second raw moment v.
 public struct Moments: OptimizerState, Equatable {
+    /// m, the exponential moving average of g.
     public var mean: Float
+    /// v, the exponential moving average of g² (uncentred variance).
     public var variance: Float
     public static let slotNames = ["mean", "variance"]
     public static let zero = Moments(mean: 0, variance: 0)

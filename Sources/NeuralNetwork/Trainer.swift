@@ -23,6 +23,7 @@ public struct TrainingOptions: Sendable, Hashable {
     /// The learning rate per epoch, scaling the optimizer's base rate.
     public var schedule: LearningRateSchedule
 
+    /// Options; every default is listed in the signature (and validated by ``Trainer``).
     public init(batchSize: Int = 32, epochs: Int = 10, shuffle: Bool = true, seed: UInt64 = 1,
                 validationFraction: Double = 0, patience: Int? = nil, restoresBestNetwork: Bool = false,
                 schedule: LearningRateSchedule = .constant) {
