@@ -42,7 +42,7 @@ public struct Adam: Optimizer {
         return (parameter - step.learningRate * update, moments)
     }
 
-    /// Computes the bias corrections 1 - beta1^t and 1 - beta2^t once per step.
+    /// Computes the bias-correction factors 1 / (1 - beta1^t) and 1 / (1 - beta2^t) once per step.
     public func prepare(_ step: inout OptimizationStep) {
         step.biasCorrections = adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
     }
@@ -57,15 +57,15 @@ func adamMoments(_ g: Float, _ state: Moments, beta1: Float, beta2: Float) -> Mo
     Moments(mean: beta1 * state.mean + (1 - beta1) * g, variance: beta2 * state.variance + (1 - beta2) * g * g)
 }
 
-/// (1 - beta1^t, 1 - beta2^t).
+/// (1 / (1 - beta1^t), 1 / (1 - beta2^t)): factors, so each parameter multiplies instead of dividing.
 func adamBiasCorrections(t: Int, beta1: Float, beta2: Float) -> SIMD2<Float> {
-    SIMD2(1 - Float.pow(beta1, t), 1 - Float.pow(beta2, t))
+    SIMD2(1 / (1 - Float.pow(beta1, t)), 1 / (1 - Float.pow(beta2, t)))
 }
 
 /// Adam's bias-corrected direction m^ / (sqrt(v^) + epsilon).
 func adamDirection(_ moments: Moments, step: OptimizationStep, beta1: Float, beta2: Float, epsilon: Float) -> Float {
     let corrections = step.biasCorrections ?? adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
-    let mHat = moments.mean / corrections[0]
-    let vHat = moments.variance / corrections[1]
+    let mHat = moments.mean * corrections[0]
+    let vHat = moments.variance * corrections[1]
     return mHat / (vHat.squareRoot() + epsilon)
 }

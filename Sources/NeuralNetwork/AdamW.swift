@@ -41,7 +41,7 @@ public struct AdamW: Optimizer {
         return (decayed - step.learningRate * update, moments)
     }
 
-    /// Computes the bias corrections 1 - beta1^t and 1 - beta2^t once per step.
+    /// Computes the bias-correction factors 1 / (1 - beta1^t) and 1 / (1 - beta2^t) once per step.
     public func prepare(_ step: inout OptimizationStep) {
         step.biasCorrections = adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
     }

@@ -55,8 +55,9 @@ public struct OptimizationStep: Sendable, Hashable {
     public var count: Int
     /// Whether weight decay applies to this parameter (weights yes, biases no).
     public var weightDecayApplies: Bool
-    /// Adam's bias corrections (1 - beta1^t, 1 - beta2^t) when ``Optimizer/prepare(_:)`` has
-    /// computed them for the step; nil otherwise (the rule then computes them itself).
+    /// Adam's bias-correction factors (1 / (1 - beta1^t), 1 / (1 - beta2^t)) when
+    /// ``Optimizer/prepare(_:)`` has computed them for the step; nil otherwise (the rule then
+    /// computes them itself).
     public var biasCorrections: SIMD2<Float>?
 
     public init(learningRate: Float, count: Int, weightDecayApplies: Bool = true) {
