@@ -1,0 +1,169 @@
+/// What a network is made of, without its parameters: each layer's kind and sizes, and the
+/// loss. It is what a model file's metadata records, and what the command line's
+/// `--layers 784,256,10 --activation relu --output softmax` describes.
+///
+/// As JSON (the `architecture` entry of a model's safetensors metadata):
+///
+///     {"layers":[{"kind":"dense","inputSize":784,"outputSize":256,"activation":"relu"},
+///                {"kind":"maxout","inputSize":256,"outputSize":64,"pieces":3},
+///                {"kind":"dense","inputSize":64,"outputSize":10,"activation":"softmax"}],
+///      "loss":"cross-entropy"}
+public struct Architecture: Sendable, Equatable, CustomStringConvertible {
+    /// One layer: a Dense layer with its activation, or a Maxout layer with its piece count.
+    public struct LayerSpec: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case dense(Activation)
+            case maxout(pieces: Int)
+        }
+        public var kind: Kind
+        public var inputSize: Int
+        public var outputSize: Int
+
+        public init(kind: Kind, inputSize: Int, outputSize: Int) {
+            self.kind = kind
+            self.inputSize = inputSize
+            self.outputSize = outputSize
+        }
+
+        /// Rows of the weight matrix: `outputSize`, times the pieces for Maxout.
+        public var parameterRows: Int {
+            if case .maxout(let pieces) = kind { return outputSize * pieces }
+            return outputSize
+        }
+    }
+
+    /// The layers, input side first.
+    public var layers: [LayerSpec]
+    /// The loss the network is trained on.
+    public var loss: Loss
+
+    public init(layers: [LayerSpec], loss: Loss) {
+        self.layers = layers
+        self.loss = loss
+    }
+
+    /// The architecture of a built network.
+    public init(of network: Network) {
+        layers = network.layers.map { layer in
+            let kind: LayerSpec.Kind = layer.pieces.map { .maxout(pieces: $0) } ?? .dense(layer.activation ?? .identity)
+            return LayerSpec(kind: kind, inputSize: layer.inputSize, outputSize: layer.outputSize)
+        }
+        loss = network.loss
+    }
+
+    /// Layers of the given sizes (`[inputs, hidden..., outputs]`): hidden layers Dense with
+    /// `hiddenActivation`, or Maxout with `maxoutPieces` pieces when that is given; the output
+    /// layer Dense with `outputActivation`.
+    public init(sizes: [Int], hiddenActivation: Activation, outputActivation: Activation, loss: Loss, maxoutPieces: Int? = nil) {
+        layers = (1..<max(sizes.count, 1)).map { l in
+            let isOutput = l == sizes.count - 1
+            let kind: LayerSpec.Kind = isOutput ? .dense(outputActivation)
+                : maxoutPieces.map { .maxout(pieces: $0) } ?? .dense(hiddenActivation)
+            return LayerSpec(kind: kind, inputSize: sizes[l - 1], outputSize: sizes[l])
+        }
+        self.loss = loss
+    }
+
+    /// `[inputs, outputs of layer 0, ...]`.
+    public var sizes: [Int] { layers.isEmpty ? [] : [layers[0].inputSize] + layers.map(\.outputSize) }
+
+    /// For example `784-256(relu)-10(softmax), cross-entropy`.
+    public var description: String {
+        guard let first = layers.first else { return "(no layers), \(loss)" }
+        let parts = layers.map { layer -> String in
+            switch layer.kind {
+            case .dense(let activation): "\(layer.outputSize)(\(activation))"
+            case .maxout(let pieces): "\(layer.outputSize)(maxout:\(pieces))"
+            }
+        }
+        return "\(first.inputSize)-" + parts.joined(separator: "-") + ", \(loss)"
+    }
+
+    /// A network of this architecture with parameters drawn from `seed` (layer by layer,
+    /// weights then biases).
+    ///
+    /// - Throws: ``NetworkError`` when sizes do not chain or are below 1.
+    public func makeNetwork(initializer: Initializer = .xavierUniform, biasInitializer: BiasInitializer = .zero,
+                            seed: UInt64) throws(NetworkError) -> Network {
+        var generator = SeededGenerator(seed: seed)
+        var built: [Layer] = []
+        for (index, spec) in layers.enumerated() {
+            guard spec.inputSize >= 1 else { throw .invalidSize("input size of layer \(index)", spec.inputSize) }
+            guard spec.outputSize >= 1 else { throw .invalidSize("size of layer \(index)", spec.outputSize) }
+            switch spec.kind {
+            case .dense(let activation):
+                built.append(.dense(Dense(inputSize: spec.inputSize, outputSize: spec.outputSize, activation: activation,
+                                          initializer: initializer, biasInitializer: biasInitializer, generator: &generator)))
+            case .maxout(let pieces):
+                guard pieces >= 1 else { throw .invalidSize("pieces of layer \(index)", pieces) }
+                built.append(.maxout(Maxout(inputSize: spec.inputSize, outputSize: spec.outputSize, pieces: pieces,
+                                            initializer: initializer, biasInitializer: biasInitializer, generator: &generator)))
+            }
+        }
+        return try Network(layers: built, loss: loss)
+    }
+
+    // MARK: JSON
+
+    /// The architecture as a JSON value (the layout in the type's documentation).
+    public var json: JSONValue {
+        .object([
+            ("layers", .array(layers.map { layer in
+                var members: [(String, JSONValue)] = []
+                switch layer.kind {
+                case .dense(let activation):
+                    members = [("kind", .string("dense")), ("inputSize", .number(Double(layer.inputSize))),
+                               ("outputSize", .number(Double(layer.outputSize))), ("activation", .string(activation.description))]
+                case .maxout(let pieces):
+                    members = [("kind", .string("maxout")), ("inputSize", .number(Double(layer.inputSize))),
+                               ("outputSize", .number(Double(layer.outputSize))), ("pieces", .number(Double(pieces)))]
+                }
+                return .object(members)
+            })),
+            ("loss", .string(loss.rawValue)),
+        ])
+    }
+
+    /// Reads the JSON layout; `problem` in the error says which member is wrong.
+    public init(json: JSONValue) throws(ArchitectureError) {
+        guard let layerValues = json["layers"]?.arrayValue, !layerValues.isEmpty else {
+            throw ArchitectureError(problem: "expected a non-empty array 'layers'")
+        }
+        guard let lossName = json["loss"]?.stringValue else { throw ArchitectureError(problem: "expected a string 'loss'") }
+        guard let loss = Loss(rawValue: lossName) else {
+            throw ArchitectureError(problem: "unknown loss '\(lossName)'; expected one of "
+                                    + Loss.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        var layers: [LayerSpec] = []
+        for (index, value) in layerValues.enumerated() {
+            guard let inputSize = value["inputSize"]?.intValue, let outputSize = value["outputSize"]?.intValue,
+                  inputSize >= 1, outputSize >= 1 else {
+                throw ArchitectureError(problem: "layer \(index): expected positive integers 'inputSize' and 'outputSize'")
+            }
+            switch value["kind"]?.stringValue {
+            case "dense":
+                guard let name = value["activation"]?.stringValue else {
+                    throw ArchitectureError(problem: "layer \(index): expected a string 'activation'")
+                }
+                guard let activation = Activation(name: name) else {
+                    throw ArchitectureError(problem: "layer \(index): unknown activation '\(name)'")
+                }
+                layers.append(LayerSpec(kind: .dense(activation), inputSize: inputSize, outputSize: outputSize))
+            case "maxout":
+                guard let pieces = value["pieces"]?.intValue, pieces >= 1 else {
+                    throw ArchitectureError(problem: "layer \(index): expected a positive integer 'pieces'")
+                }
+                layers.append(LayerSpec(kind: .maxout(pieces: pieces), inputSize: inputSize, outputSize: outputSize))
+            default:
+                throw ArchitectureError(problem: "layer \(index): expected 'kind' to be \"dense\" or \"maxout\"")
+            }
+        }
+        self.init(layers: layers, loss: loss)
+    }
+}
+
+/// An architecture description that cannot be read.
+public struct ArchitectureError: Error, Equatable, CustomStringConvertible {
+    public var problem: String
+    public var description: String { "architecture: \(problem)" }
+}
