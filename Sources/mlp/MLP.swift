@@ -1,7 +1,17 @@
 import ArgumentParser
 import NeuralNetwork
 
+/// `mlp`: train, evaluate and run multi-layer perceptrons from the shell. No maths here: every
+/// computation is the NeuralNetwork library's; this target parses, loads, prints and saves.
 @main
 struct MLP: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mlp", abstract: "Train and run multi-layer perceptrons.")
+    static let configuration = CommandConfiguration(
+        commandName: "mlp",
+        abstract: "Train and run multi-layer perceptrons (feedforward neural networks).",
+        discussion: """
+            Models are safetensors files (layers.{i}.weight [out, in], layers.{i}.bias [out]) \
+            whose metadata records the architecture. Data is an MNIST-style folder of IDX files \
+            (raw or .gz) or a numeric CSV file.
+            """,
+        subcommands: [Train.self, Evaluate.self, Predict.self, GradCheck.self, Info.self])
 }

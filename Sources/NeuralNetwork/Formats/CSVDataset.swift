@@ -25,6 +25,9 @@ public enum CSVTargets: Sendable, Equatable {
     case lastColumns(Int)
     /// Real-valued targets in these columns, in this order (regression).
     case columns([CSVColumn])
+    /// No targets: every column is a feature (inputs for prediction). The data set's targets
+    /// are zero-width values.
+    case none
 }
 
 /// Numeric CSV files as data sets.
@@ -164,6 +167,8 @@ private struct Parser {
                 indices.append(index)
             }
             return (nil, nil, indices)
+        case .none:
+            return (nil, nil, [])
         }
     }
 

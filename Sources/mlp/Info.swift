@@ -1,0 +1,31 @@
+import ArgumentParser
+import NeuralNetwork
+
+/// `mlp info`: what a model file holds.
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a model file's architecture, parameter count, tensors and metadata.")
+
+    @Argument(help: "The model file (safetensors).")
+    var file: String
+
+    func run() throws {
+        let contents = try SafeTensors(contentsOfFile: file)
+        if contents.metadata[Network.architectureMetadataKey] != nil {
+            let network = try Network(safeTensors: contents, fileName: file)
+            print("architecture  \(Architecture(of: network))")
+        } else {
+            print("architecture  (not recorded; give --layers, --activation and --output when using this file)")
+        }
+        let parameters = contents.tensors.values.reduce(0) { $0 + $1.values.count }
+        print("parameters    \(parameters)")
+        print("tensors")
+        let width = contents.names.map(\.count).max() ?? 0
+        for name in contents.names {
+            print("  " + pad(name, width) + "  \(contents.tensors[name]!.shape)")
+        }
+        if !contents.metadata.isEmpty {
+            print("metadata")
+            for key in contents.metadata.keys.sorted() { print("  \(key): \(contents.metadata[key]!)") }
+        }
+    }
+}

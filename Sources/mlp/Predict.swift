@@ -1,0 +1,35 @@
+import ArgumentParser
+import NeuralNetwork
+
+/// `mlp predict`: one line per input row, the predicted class or the output vector.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict: one line per input row with the predicted class (or --probabilities).")
+
+    @Option(help: "The model file (safetensors).")
+    var model: String
+    @Option(help: "A CSV file of feature columns only (a header line is allowed).")
+    var input: String
+    @Flag(help: "Print the output vector as comma-separated values instead of the class.")
+    var probabilities = false
+    @OptionGroup var architectureOptions: ArchitectureOptions
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        let network = try architectureOptions.loadModel(model)
+        let data = try CSVDataset.load(input, targets: .none)
+        guard data.featureCount == network.inputSize else {
+            throw CommandError("\(input): rows have \(data.featureCount) values, the model \(model) takes \(network.inputSize) inputs")
+        }
+        let outputs = try network.outputs(for: data, backend: try compute.make())
+        var text = ""
+        if probabilities {
+            for i in 0..<outputs.rows {
+                text += (0..<outputs.columns).map { "\(outputs[i, $0])" }.joined(separator: ",") + "\n"
+            }
+        } else {
+            for c in Network.predictedClasses(outputs) { text += "\(c)\n" }
+        }
+        print(text, terminator: "")
+    }
+}

@@ -1,0 +1,196 @@
+import ArgumentParser
+import NeuralNetwork
+import SVGChart
+
+/// `mlp train`: fits a network to data by mini-batch gradient descent.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a network on a data set (the built-in two spirals when --data is absent).",
+        discussion: """
+            With --init FILE and --no-shuffle a run is reproducible by any other implementation: \
+            the defaults add nothing the flags do not say (no validation split, plain SGD with no \
+            momentum and no weight decay when --optimizer sgd, the last smaller batch used, the \
+            gradient the mean over the batch).
+            """)
+
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var architectureOptions: ArchitectureOptions
+    @OptionGroup var compute: ComputeOptions
+
+    @Option(help: "Update rule: sgd, momentum, nesterov, rmsprop, adam, adamw.")
+    var optimizer = "adam"
+    @Option(help: "Learning rate eta (default: the optimizer's own, 0.001 for adam; 0.01 on the built-in spirals).")
+    var learningRate: Float?
+    @Option(name: .customLong("batch-size"), help: "Samples per mini-batch (default 128; 32 on the built-in spirals).")
+    var batchSizeOption: Int?
+    @Option(name: .customLong("epochs"), help: "Passes over the training data (default 10; 50 on the built-in spirals).")
+    var epochsOption: Int?
+    @Option(help: "Seed of the initial weights and of the shuffling.")
+    var seed: UInt64 = 1
+    @Option(help: "Weight initializer: xavier-uniform, xavier-normal, he-normal, lecun-normal, normal[:sigma].")
+    var initializer = "xavier-uniform"
+    @Option(name: .customLong("init"), help: "Start from the weights in this safetensors file instead of random ones.")
+    var initFile: String?
+    @Option(help: "Save the trained model here (safetensors), only after training succeeded.")
+    var save: String?
+    @Flag(help: "Take the mini-batches in file order instead of shuffling each epoch.")
+    var noShuffle = false
+    @Option(help: "The last fraction of the training data held out for validation.")
+    var validationSplit = 0.0
+    @Option(help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
+    var weightDecay: Float?
+    @Option(help: "Stop after this many epochs without a lower validation (or training) loss.")
+    var patience: Int?
+    @Option(help: "Learning-rate schedule: constant, step:FACTOR:EVERY (multiply by FACTOR every EVERY epochs), cosine.")
+    var schedule = "constant"
+    @Option(help: "Draw the learning curves (loss and accuracy per epoch) to this SVG file.")
+    var plot: String?
+    @Option(help: "For 2-D inputs: draw the decision regions to this SVG file.")
+    var plotBoundary: String?
+    @Flag(help: "Print one JSON object per epoch on standard output.")
+    var json = false
+    @Flag(help: "Run every product on two backends and report their largest differences per layer and equation.")
+    var verify = false
+
+    /// The built-in two-spirals set is small (1000 points) and wants more, smaller steps than
+    /// an image set: its defaults differ, and any flag given wins.
+    var onSpirals: Bool { dataOptions.data == nil }
+    var batchSize: Int { batchSizeOption ?? (onSpirals ? 32 : 128) }
+    var epochs: Int { epochsOption ?? (onSpirals ? 50 : 10) }
+    var effectiveLearningRate: Float? { learningRate ?? (onSpirals && optimizer == "adam" ? 0.01 : nil) }
+
+    func validate() throws {
+        guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, got \(batchSize)") }
+        guard epochs >= 1 else { throw CommandError("--epochs must be at least 1, got \(epochs)") }
+        if let learningRate, !(learningRate.isFinite && learningRate >= 0) {
+            throw CommandError("--learning-rate must be a finite number >= 0, got \(learningRate)")
+        }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw CommandError("--weight-decay must be a finite number >= 0, got \(weightDecay)")
+        }
+        guard validationSplit >= 0 && validationSplit < 1 else {
+            throw CommandError("--validation-split must be in [0, 1), got \(validationSplit)")
+        }
+        if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
+        if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        let session = try TrainingSession(command: self)
+        try session.run()
+    }
+}
+
+/// Everything one `mlp train` run loads and builds, then the run itself.
+struct TrainingSession {
+    let command: Train
+    let training: Dataset
+    let test: Dataset?
+    let network: Network
+    let backend: any GEMMBackend
+    let checker: CheckingBackend?
+
+    init(command: Train) throws {
+        self.command = command
+        let architectureFlags = command.architectureOptions
+        let givenSizes = try architectureFlags.sizes()
+
+        // Data first: its shape supplies the sizes the flags leave open.
+        if command.dataOptions.data != nil {
+            (training, test) = try command.dataOptions.load(classCount: givenSizes?.last)
+        } else {
+            training = Dataset.twoSpirals(count: 1000, noise: 0.02, seed: 7)
+            test = nil
+        }
+        let defaultSizes = [training.featureCount, 64, 64, training.targetWidth]
+
+        if let initFile = command.initFile {
+            let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
+            network = try Network(contentsOfFile: initFile, architecture: architecture)
+            try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
+        } else {
+            let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
+            try Self.check(architecture.sizes, against: training, what: "--layers")
+            guard let initializer = Initializer(name: command.initializer) else {
+                throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
+            }
+            network = try architecture.makeNetwork(initializer: initializer, seed: command.seed)
+        }
+
+        let primary = try command.compute.make()
+        if command.verify {
+            let other: BackendKind = primary.name == "swift" ? (BackendKind.isOpenBLASCompiled ? .openblas : .reference) : .swift
+            let checker = CheckingBackend(primary: primary, reference: try other.make(threads: primary.threads))
+            self.checker = checker
+            backend = checker
+        } else {
+            checker = nil
+            backend = primary
+        }
+    }
+
+    /// The network's input and output sizes must be the data's feature and target widths.
+    static func check(_ sizes: [Int], against data: Dataset, what: String) throws {
+        if sizes.first != data.featureCount {
+            throw CommandError("\(what) starts with \(sizes.first ?? 0) inputs, but the data has \(data.featureCount) features")
+        }
+        if sizes.last != data.targetWidth {
+            let targets = data.labels != nil ? "\(data.targetWidth) classes" : "\(data.targetWidth) target columns"
+            throw CommandError("\(what) ends with \(sizes.last ?? 0) outputs, but the data has \(targets)")
+        }
+    }
+
+    func run() throws {
+        let optimizer = try makeOptimizer(named: command.optimizer, learningRate: command.effectiveLearningRate, weightDecay: command.weightDecay)
+        let scheduleName = command.schedule == "cosine" ? "cosine:\(command.epochs)" : command.schedule
+        guard let schedule = LearningRateSchedule(name: scheduleName) else {
+            throw CommandError("--schedule: unknown schedule '\(command.schedule)'; expected constant, step:FACTOR:EVERY or cosine[:EPOCHS[:MINIMUM]]")
+        }
+        let options = TrainingOptions(batchSize: command.batchSize, epochs: command.epochs, shuffle: !command.noShuffle,
+                                      seed: command.seed, validationFraction: command.validationSplit,
+                                      patience: command.patience, restoresBestNetwork: command.patience != nil,
+                                      schedule: schedule)
+        try train(with: optimizer, options: options)
+    }
+
+    /// Trains with the optimizer's concrete type (the trainer is generic over it).
+    private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions) throws {
+        let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options)
+        var log = TrainingLog(json: command.json, epochs: command.epochs)
+        if !command.json {
+            writeToStandardError("training \(Architecture(of: network)) on \(training.count) samples with \(optimizer), "
+                                 + "backend \(backend.name), \(backend.threads) thread(s)\n")
+        }
+        var progress = ProgressBar()
+        let history = try trainer.train(
+            on: training,
+            onBatch: { report in
+                let left = Double(report.batchCount - report.batch) * Double(options.batchSize)
+                    + Double(options.epochs - report.epoch) * Double(training.count)
+                progress.update(epoch: report.epoch, epochs: options.epochs, batch: report.batch, batches: report.batchCount,
+                                loss: Double(report.loss), samplesPerSecond: report.samplesPerSecond,
+                                secondsLeft: report.samplesPerSecond > 0 ? left / report.samplesPerSecond : 0)
+            },
+            onEpoch: { report in
+                progress.finishLine()
+                let testResult = test.flatMap { try? trainer.evaluate($0) }
+                log.record(report, test: testResult)
+            })
+        let trained = trainer.network
+
+        if let finalTest = log.rows.last?.test {
+            let accuracy = finalTest.accuracy.map { " accuracy \(format($0, digits: 4))" } ?? ""
+            writeToStandardError("test:\(accuracy) loss \(format(finalTest.loss, digits: 4)) on \(finalTest.count) samples\n")
+        }
+        if history.stoppedEarly {
+            writeToStandardError("stopped early after epoch \(history.epochs.count); best epoch \(history.bestEpoch)\n")
+        }
+        if let checker { try VerifyReport(checker: checker, network: trained, data: training, batchSize: options.batchSize).print() }
+        if let plot = command.plot { try log.learningCurves().write(to: plot) }
+        if let path = command.plotBoundary { try DecisionBoundary(network: trained, data: training, backend: backend).write(to: path) }
+        if let save = command.save {
+            try trained.save(toFile: save)
+            writeToStandardError("saved \(save)\n")
+        }
+    }
+}

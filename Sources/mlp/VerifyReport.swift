@@ -1,0 +1,62 @@
+import NeuralNetwork
+
+/// What `mlp train --verify` prints: per layer, how far the two backends disagree.
+///
+/// Two sources: the ``CheckingBackend`` saw every GEMM of the run on both backends (forward
+/// product, propagated error, weight gradient), and one backpropagation of the trained network
+/// on the first batch with each backend gives the four equations side by side: the output
+/// error Delta^L, the propagated errors Delta^l, and the bias and weight gradients.
+struct VerifyReport {
+    let checker: CheckingBackend
+    let network: Network
+    let data: Dataset
+    let batchSize: Int
+
+    func print() throws {
+        let rows = min(batchSize, data.count)
+        var inputs = Matrix(rows: rows, columns: data.featureCount)
+        var targets = Matrix(rows: rows, columns: data.targetWidth)
+        inputs.withUnsafeMutableBufferPointer { x in
+            targets.withUnsafeMutableBufferPointer { y in data.copyBatch(0..<rows, inputs: x.baseAddress!, targets: y.baseAddress!) }
+        }
+        let primary = try network.backpropagationTrace(inputs: inputs, targets: targets, backend: checker.primary)
+        let other = try network.backpropagationTrace(inputs: inputs, targets: targets, backend: checker.reference)
+        let differences = primary.differences(from: other)
+        let report = checker.report
+
+        Swift.print("verify: \(checker.primary.name) against \(checker.reference.name), largest relative difference")
+        Swift.print("layer  equation            one batch     all GEMMs of the run")
+        let last = network.layers.count - 1
+        for (l, d) in differences.enumerated() {
+            let error = l == last ? "output error" : "propagated error"
+            let lines: [(String, Double, GEMMCallSite?)] = [
+                ("forward (Z)", d.preactivation, GEMMCallSite(layer: l, product: "forward")),
+                (error, d.delta, l == last ? nil : GEMMCallSite(layer: l + 1, product: "propagated error")),
+                ("bias gradient", d.biasGradient, nil),
+                ("weight gradient", d.weightGradient, GEMMCallSite(layer: l, product: "weight gradient")),
+            ]
+            for (name, value, site) in lines {
+                let whole = site.flatMap { report[$0] }.map { "\(scientific($0.maxRelativeDifference)) over \($0.calls) calls" } ?? "-"
+                Swift.print(pad("\(l)", 5) + "  " + pad(name, 18) + "  " + pad(scientific(value), 12) + "  " + whole)
+            }
+        }
+    }
+}
+
+/// Left-aligned in `width` columns.
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+/// `1.23e-07`: three significant digits in scientific notation.
+func scientific(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
+    if value == 0 { return "0" }
+    var exponent = 0, mantissa = abs(value)
+    while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+    while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+    let rounded = format(mantissa, digits: 2)
+    let sign = exponent < 0 ? "-" : "+"
+    let digits = String(abs(exponent))
+    return (value < 0 ? "-" : "") + rounded + "e" + sign + (digits.count < 2 ? "0" + digits : digits)
+}
