@@ -82,6 +82,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         // The tool's tests run the built `mlp` binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "MLPToolTests", dependencies: ["mlp", "NeuralNetwork"]),
+        .testTarget(
+            name: "MLPToolTests",
+            dependencies: ["mlp", "NeuralNetwork"],
+            exclude: ["Fixtures"]  // read from the source tree by path: the tool takes file names
+        ),
     ]
 )

@@ -57,6 +57,7 @@ func writeToStandardError(_ text: String) {
 /// `value` with `digits` decimals (no Foundation needed).
 func format(_ value: Double, digits: Int) -> String {
     guard value.isFinite else { return "\(value)" }
+    if abs(value) >= 1e12 { return "\(value)" }  // beyond fixed-point sense (and Int's range)
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = (abs(value) * scale).rounded()
