@@ -37,9 +37,15 @@ test-notraits: deps
 	  echo "error: the trait-less build links OpenBLAS"; exit 1; \
 	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
 
-## The main job: until training lands, the GEMM comparison.
-run: deps
-	swift run -c release $(NATIVE) mlp-bench gemm --sizes 64,256,1024 --threads 1,2
+FASHION_MNIST := /usr/share/datasets/fashion-mnist
+TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation relu --output softmax \
+	--loss cross-entropy --optimizer adam --epochs 15 --schedule cosine --backend openblas \
+	--save out/fashion-mnist.safetensors --plot out/fashion-mnist.svg
+
+## The main job: train 784-256-128-10 on Fashion-MNIST, print test accuracy, save model and curves.
+run: deps-data
+	@mkdir -p out
+	swift run -c release $(NATIVE) mlp train $(TRAIN_FASHION)
 
 bench: deps
 	swift run -c release $(NATIVE) mlp-bench gemm

@@ -14,4 +14,24 @@ struct MLP: ParsableCommand {
             (raw or .gz) or a numeric CSV file.
             """,
         subcommands: [Train.self, Evaluate.self, Predict.self, GradCheck.self, Info.self])
+
+    /// Runs the command; any failure is reported as one line, `Error: <what and where>`, with a
+    /// non-zero status (64 for a malformed command line, 1 otherwise). Help goes to stdout.
+    static func main() {
+        let code: ExitCode
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            return
+        } catch {
+            code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else if code != .failure || !(error is ExitCode) {
+                let message = self.message(for: error)
+                writeToStandardError((message.hasPrefix("Error: ") ? message : "Error: " + message) + "\n")
+            }
+        }
+        Self.exit(withError: code == .success ? nil : code)
+    }
 }

@@ -55,6 +55,8 @@ func scientific(_ value: Double) -> String {
     var exponent = 0, mantissa = abs(value)
     while mantissa >= 10 { mantissa /= 10; exponent += 1 }
     while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+    mantissa = (mantissa * 100).rounded() / 100
+    if mantissa >= 10 { mantissa /= 10; exponent += 1 }  // 9.996 rounds up to the next decade
     let rounded = format(mantissa, digits: 2)
     let sign = exponent < 0 ? "-" : "+"
     let digits = String(abs(exponent))

@@ -101,3 +101,14 @@ import Testing
         #expect(try String(contentsOf: save, encoding: .utf8) == "precious")
     }
 }
+
+extension ErrorTests {
+    /// Malformed command lines are one line too, with the usage status 64.
+    @Test(arguments: [["train", "--batch-size", "abc"], ["train", "--bogus"], ["evaluate"]])
+    func malformedCommandLineIsOneLine(_ arguments: [String]) throws {
+        let run = try runTool(arguments)
+        #expect(run.exitStatus == 64)
+        #expect(run.standardError.split(separator: "\n").count == 1, "\(run.standardError)")
+        #expect(run.standardError.hasPrefix("Error: "))
+    }
+}
