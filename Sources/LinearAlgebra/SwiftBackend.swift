@@ -1,7 +1,32 @@
-/// Pure-Swift GEMM (placeholder: a correct loop nest; the BLIS-structured kernel replaces it).
+import Dispatch
+
+/// GEMM in pure Swift, built from BLIS parts: packing (``GEMMPacking``), an MR x NR SIMD
+/// micro-kernel (``GEMMMicroKernel``) and the five blocking loops around it (``GEMMBlocking``),
+/// with the product split over threads.
+///
+/// ## Threads
+///
+/// C is cut into exactly ``threads`` disjoint parts, either bands of rows (whole MR tiles) or
+/// bands of columns (whole NR tiles), whichever leaves the busiest thread the least work:
+///
+///     rows:    ceil(ceil(m / MR) / threads) * MR * n
+///     columns: ceil(ceil(n / NR) / threads) * NR * m
+///
+/// (ties go to columns). Each part is an independent product on its own thread
+/// (`DispatchQueue.concurrentPerform`) with its own packing buffers; the parts share no
+/// writable memory, so no synchronisation is needed beyond the join. A thread packs the
+/// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
+/// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
+/// products below ``inlineLimit`` multiply-adds (where a dispatch costs more than it saves),
+/// everything runs inline on the caller's thread.
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 
+    /// Products of fewer multiply-adds (m n k) than this run on the calling thread alone: at
+    /// roughly 50 GFLOP/s this is 10 microseconds of work, the order of a dispatch round trip.
+    static let inlineLimit = 1 << 18
+
+    /// A pure-Swift backend using `threads` threads per product.
     public init(threads: Int = 1) {
         precondition(threads >= 1, "SwiftBackend: threads must be at least 1, got \(threads)")
         self.threads = threads
@@ -19,16 +44,72 @@ public struct SwiftBackend: GEMMBackend {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         site: GEMMCallSite
     ) {
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum: Float = 0
-                for p in 0..<k {
-                    let aip = transA == .none ? a[i * lda + p] : a[p * lda + i]
-                    let bpj = transB == .none ? b[p * ldb + j] : b[j * ldb + p]
-                    sum += aip * bpj
-                }
-                c[i * ldc + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[i * ldc + j]
-            }
+        let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
+        let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
+        if threads == 1 || (!overflowA && !overflowB && mnk < Self.inlineLimit) {
+            GEMMBlocking.multiply(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                workspace: GEMMWorkspace(m: m, n: n, k: k))
+            return
         }
+        let split = ThreadSplit(m: m, n: n, threads: threads)
+        let operands = Operands(a: a, b: b, c: c)
+        DispatchQueue.concurrentPerform(iterations: threads) { part in
+            let band = split.band(part)
+            if band.isEmpty { return }
+            // op(A) rows, op(B) columns and C entries of this part, as stored.
+            let (rowStart, rows, columnStart, columns) =
+                split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
+            let partA = transA == .none ? operands.a + rowStart * lda : operands.a + rowStart
+            let partB = transB == .none ? operands.b + columnStart : operands.b + columnStart * ldb
+            GEMMBlocking.multiply(
+                transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
+                a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
+                c: operands.c + rowStart * ldc + columnStart, ldc: ldc,
+                workspace: GEMMWorkspace(m: rows, n: columns, k: k))
+        }
+    }
+}
+
+/// The pointers of one product, handed to the worker threads. Each thread writes only its own
+/// band of C (see ``ThreadSplit``), which is what makes sharing them sound.
+private struct Operands: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let b: UnsafePointer<Float>
+    let c: UnsafeMutablePointer<Float>
+}
+
+/// How C is cut into bands of whole micro-tiles, one per thread (see ``SwiftBackend``).
+struct ThreadSplit: Sendable {
+    /// True: bands of rows of C; false: bands of columns.
+    let alongRows: Bool
+    /// The extent of the split dimension (m or n).
+    let extent: Int
+    /// Tile size along the split dimension (MR or NR).
+    let tile: Int
+    /// Number of bands (= threads; trailing ones may be empty when tiles run out).
+    let parts: Int
+
+    init(m: Int, n: Int, threads: Int) {
+        let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
+        let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
+        let busiestByRows = (rowTiles + threads - 1) / threads * mr * n
+        let busiestByColumns = (columnTiles + threads - 1) / threads * nr * m
+        alongRows = busiestByRows < busiestByColumns
+        (extent, tile) = alongRows ? (m, mr) : (n, nr)
+        parts = threads
+    }
+
+    /// The rows (or columns) of band `part`: tiles are dealt out as evenly as possible, the
+    /// first `tiles % parts` bands getting one more.
+    func band(_ part: Int) -> Range<Int> {
+        let tiles = (extent + tile - 1) / tile
+        let base = tiles / parts, extra = tiles % parts
+        let firstTile = part * base + min(part, extra)
+        let count = base + (part < extra ? 1 : 0)
+        let start = min(firstTile * tile, extent)
+        let end = min((firstTile + count) * tile, extent)
+        return start..<end
     }
 }
