@@ -21,8 +21,8 @@
 /// - `SWIFTMLP_AVX512`: 32 registers of 512 bits. ``Vector`` is `SIMD16<Float>`, the tile is
 ///   8 x 32 (16 accumulators, 2 vectors of B and a broadcast of A: 19 of the 32 registers).
 /// - otherwise ``Vector`` is `SIMD4<Float>` (one SSE register of baseline x86-64 or one NEON
-///   register), the tile is 8 x 8; 16 accumulators + 3 slightly exceed the 16 SSE registers,
-///   a few spills that the portable build accepts.
+///   register) and the tile is 8 x 8, computed in two passes of 4 rows so that 8 accumulators,
+///   2 vectors of B, a broadcast and a product fit the 16 registers without spilling.
 /// - `SWIFTMLP_FMA`: the target has fused multiply-add, and `acc.addingProduct(a, b)` compiles
 ///   to one `vfmadd` per vector. Without it that call becomes a libm `fmaf` per lane (below
 ///   1 GFLOP/s), so the portable path writes `acc + a * b` (two rounded operations; the tests'
@@ -96,6 +96,8 @@ enum GEMMMicroKernel {
         alpha: Float, beta: Float,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        #if SWIFTMLP_AVX512
+        // All 8 rows in one pass: 16 accumulators, each B vector loaded once per p.
         var r0 = Row(), r1 = Row(), r2 = Row(), r3 = Row()
         var r4 = Row(), r5 = Row(), r6 = Row(), r7 = Row()
         var pa = a
@@ -124,6 +126,40 @@ enum GEMMMicroKernel {
         r5.store(to: c + 5 &* ldc, alpha: alpha, beta: beta)
         r6.store(to: c + 6 &* ldc, alpha: alpha, beta: beta)
         r7.store(to: c + 7 &* ldc, alpha: alpha, beta: beta)
+        #else
+        // Two passes of 4 rows: 8 accumulators, 2 B vectors, a broadcast and a product fit
+        // the 16 registers of SSE or NEON without spilling; B is read twice from L1.
+        fourRows(kc: kc, a: a, b: b, alpha: alpha, beta: beta, c: c, ldc: ldc)
+        fourRows(kc: kc, a: a + 4, b: b, alpha: alpha, beta: beta, c: c + 4 &* ldc, ldc: ldc)
+        #endif
+    }
+
+    /// Rows `0..<4` of a tile whose packed A micro-panel starts at `a` (still MR = 8 floats per
+    /// p apart): the portable kernel's half.
+    @inline(__always)
+    static func fourRows(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        alpha: Float, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var r0 = Row(), r1 = Row(), r2 = Row(), r3 = Row()
+        var pa = a
+        var pb = UnsafeRawPointer(b)
+        let half = MemoryLayout<Vector>.stride
+        for _ in 0..<kc {
+            let bLow = pb.load(as: Vector.self)
+            let bHigh = pb.load(fromByteOffset: half, as: Vector.self)
+            r0.update(pa[0], bLow, bHigh)
+            r1.update(pa[1], bLow, bHigh)
+            r2.update(pa[2], bLow, bHigh)
+            r3.update(pa[3], bLow, bHigh)
+            pa += mr
+            pb += 2 &* half
+        }
+        r0.store(to: c, alpha: alpha, beta: beta)
+        r1.store(to: c + ldc, alpha: alpha, beta: beta)
+        r2.store(to: c + 2 &* ldc, alpha: alpha, beta: beta)
+        r3.store(to: c + 3 &* ldc, alpha: alpha, beta: beta)
     }
 
     /// The kernel for a tile cut by the edge of C: only `rows x columns` (<= MR x NR) exist.
