@@ -135,7 +135,7 @@ enum GEMMMicroKernel {
     }
 
     /// Rows `0..<4` of a tile whose packed A micro-panel starts at `a` (still MR = 8 floats per
-    /// p apart): the portable kernel's half.
+    /// p apart): the portable kernel's half, and the kernel of edge tiles with at most 4 rows.
     @inline(__always)
     static func fourRows(
         kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
@@ -175,7 +175,11 @@ enum GEMMMicroKernel {
         rows: Int, columns: Int,
         scratch: UnsafeMutablePointer<Float>
     ) {
-        kernel(kc: kc, a: a, b: b, alpha: alpha, beta: 0, c: scratch, ldc: nr)
+        if rows <= 4 {
+            fourRows(kc: kc, a: a, b: b, alpha: alpha, beta: 0, c: scratch, ldc: nr)  // half the work
+        } else {
+            kernel(kc: kc, a: a, b: b, alpha: alpha, beta: 0, c: scratch, ldc: nr)
+        }
         for i in 0..<rows {
             let source = scratch + i &* nr
             let target = c + i &* ldc

@@ -17,19 +17,30 @@ import Dispatch
 /// writable memory, so no synchronisation is needed beyond the join. A thread packs the
 /// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
 /// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
-/// products below ``inlineLimit`` multiply-adds (where a dispatch costs more than it saves),
+/// products below ``defaultInlineLimit`` multiply-adds (where a dispatch costs more than it saves),
 /// everything runs inline on the caller's thread.
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 
-    /// Products of fewer multiply-adds (m n k) than this run on the calling thread alone: at
-    /// roughly 50 GFLOP/s this is 10 microseconds of work, the order of a dispatch round trip.
-    static let inlineLimit = 1 << 18
+    /// Products of fewer multiply-adds (m n k) than this (2^21, a 128^3 product) run on the
+    /// calling thread alone. Waking a libdispatch worker costs some 20 microseconds here, the
+    /// time of a 1M multiply-add product on one core; measured on Zen 4, two threads lose to one
+    /// below about 128^3 (96^3: 55 against 102 GFLOP/s) and draw level at 128^3.
+    static let defaultInlineLimit = 1 << 21
+
+    /// The inline limit of this instance (``defaultInlineLimit`` except in tests, which set 0 to
+    /// send even tiny products through the threaded path).
+    let inlineLimit: Int
 
     /// A pure-Swift backend using `threads` threads per product.
     public init(threads: Int = 1) {
+        self.init(threads: threads, inlineLimit: Self.defaultInlineLimit)
+    }
+
+    init(threads: Int, inlineLimit: Int) {
         precondition(threads >= 1, "SwiftBackend: threads must be at least 1, got \(threads)")
         self.threads = threads
+        self.inlineLimit = inlineLimit
     }
 
     public var name: String { "swift" }
@@ -46,7 +57,7 @@ public struct SwiftBackend: GEMMBackend {
     ) {
         let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
         let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
-        if threads == 1 || (!overflowA && !overflowB && mnk < Self.inlineLimit) {
+        if threads == 1 || (!overflowA && !overflowB && mnk < inlineLimit) {
             GEMMBlocking.multiply(
                 transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,

@@ -1,4 +1,4 @@
-import LinearAlgebra
+@testable import LinearAlgebra
 import Testing
 
 /// Every fast backend against ``ReferenceBackend`` (Double accumulation), on strided operands
@@ -91,7 +91,7 @@ import Testing
 
     @Test("an uneven split over 3 threads, by rows and by columns")
     func threeThreads() {
-        let backend = SwiftBackend(threads: 3)
+        let backend = SwiftBackend(threads: 3, inlineLimit: 0)
         for (m, n, k) in [(100, 33, 90), (20, 300, 50)] {
             let problem = GEMMProblem(.none, .none, m: m, n: n, k: k, alpha: 1, beta: 0.5)
             problem.expectAgreement(problem.run(backend), problem.run(ReferenceBackend()),
@@ -105,7 +105,13 @@ import Testing
         let tolerance = problem.tolerance()
         for backend in backendsUnderTest() {
             problem.expectAgreement(problem.run(backend), expected, tolerance: tolerance,
-                                    backend: "\(backend.name)-\(backend.threads)", sourceLocation: sourceLocation)
+                                    backend: describe(backend), sourceLocation: sourceLocation)
         }
+    }
+
+    /// "swift-2", or "swift-2-threaded" for the instance without an inline limit.
+    func describe(_ backend: any GEMMBackend) -> String {
+        let forced = (backend as? SwiftBackend).map { $0.inlineLimit == 0 } ?? false
+        return "\(backend.name)-\(backend.threads)" + (forced ? "-threaded" : "")
     }
 }

@@ -1,4 +1,4 @@
-import LinearAlgebra
+@testable import LinearAlgebra
 import Testing
 
 /// SplitMix64 (Steele, Lea and Flood 2014): reproducible test data without Foundation.
@@ -155,11 +155,14 @@ struct GEMMProblem: CustomStringConvertible {
     }
 }
 
-/// The backends under test: every compiled fast backend at 1 and 2 threads, and `auto`.
+/// The backends under test: every compiled fast backend at 1 and 2 threads, and the Swift
+/// backend at 2 threads with no inline limit, so that even the small shapes of the tests go
+/// through its threaded path (`@testable`: the limit is internal).
 func backendsUnderTest() -> [any GEMMBackend] {
     var backends: [any GEMMBackend] = []
     for kind in BackendKind.compiled where kind != .reference {
         for threads in [1, 2] { backends.append(try! kind.make(threads: threads)) }
     }
+    backends.append(SwiftBackend(threads: 2, inlineLimit: 0))
     return backends
 }
