@@ -8,8 +8,9 @@ import LinearAlgebra
 /// For each product C = op(A) op(B) (alpha 1, beta 0, operands uniform in [-1, 1]) and each
 /// backend and thread count, the result is first compared with ``ReferenceBackend`` (every
 /// row when m n k <= 2^25, otherwise 16 evenly spaced rows, which the `check` column says),
-/// then timed: GFLOP/s = 2 m n k / median time, and the ratio to OpenBLAS at the same thread
-/// count.
+/// then timed, the backends of one shape and thread count in alternation (see
+/// ``interleavedMedianSeconds(budget:samples:_:)``): GFLOP/s = 2 m n k / median time, and the
+/// ratio to OpenBLAS at the same thread count.
 struct GEMMBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
@@ -58,11 +59,10 @@ struct GEMMBenchmark: ParsableCommand {
         for product in cases {
             let operands = Operands(product)
             let check = operands.referenceCheck()
-            for kind in BackendKind.fast.reversed() {  // OpenBLAS first: the yardstick for the ratio
-                for threadCount in threads {
-                    let backend = try kind.make(threads: threadCount)
-                    records.append(measure(backend, operands, check, budget: budget))
-                }
+            for threadCount in threads {
+                // OpenBLAS first: the yardstick for the ratio.
+                let backends = try BackendKind.fast.reversed().map { try $0.make(threads: threadCount) }
+                records += measure(backends, operands, check, budget: budget)
             }
         }
         print(report(records))
@@ -82,18 +82,26 @@ struct GEMMBenchmark: ParsableCommand {
             + explicit.flatMap { shape in pairs.map { Product(shape: shape, pair: $0) } }
     }
 
-    /// Checks `backend` once on `operands`, then times it.
-    func measure(_ backend: any GEMMBackend, _ operands: Operands, _ check: ReferenceCheck, budget: Duration) -> Record {
-        var c = Matrix(rows: operands.product.shape.m, columns: operands.product.shape.n, repeating: .nan)
-        operands.multiply(backend, into: &c)
-        let error = check.maxRelativeError(of: c)
-        let seconds = medianSeconds(budget: budget) { operands.multiply(backend, into: &c) }
+    /// Checks each backend once on `operands`, then times them all in alternation.
+    func measure(_ backends: [any GEMMBackend], _ operands: Operands, _ check: ReferenceCheck,
+                 budget: Duration) -> [Record] {
         let shape = operands.product.shape
-        return Record(
-            backend: backend.name, m: shape.m, n: shape.n, k: shape.k,
-            transA: operands.product.pair.a.description, transB: operands.product.pair.b.description,
-            threads: backend.threads, gflops: 2 * Double(shape.m) * Double(shape.n) * Double(shape.k) / seconds / 1e9,
-            maxRelativeError: error, check: check.description)
+        var results = backends.map { _ in Matrix(rows: shape.m, columns: shape.n, repeating: .nan) }
+        var errors: [Double] = []
+        for index in backends.indices {
+            operands.multiply(backends[index], into: &results[index])
+            errors.append(check.maxRelativeError(of: results[index]))
+        }
+        let works = backends.indices.map { index in { operands.multiply(backends[index], into: &results[index]) } }
+        let seconds = interleavedMedianSeconds(budget: budget * backends.count, works)
+        return backends.indices.map { index in
+            Record(
+                backend: backends[index].name, m: shape.m, n: shape.n, k: shape.k,
+                transA: operands.product.pair.a.description, transB: operands.product.pair.b.description,
+                threads: backends[index].threads,
+                gflops: 2 * Double(shape.m) * Double(shape.n) * Double(shape.k) / seconds[index] / 1e9,
+                maxRelativeError: errors[index], check: check.description)
+        }
     }
 
     /// The aligned table of all records, with each one's ratio to OpenBLAS.

@@ -1,23 +1,29 @@
-/// Median wall-clock time of a piece of work on the monotonic clock.
+/// Median wall-clock times of several pieces of work, measured in alternation on the
+/// monotonic clock.
 ///
-/// One warm-up call (caches, page faults, thread pool start-up), then `samples` samples of
-/// `repetitions` calls each, where `repetitions` is chosen from the warm-up so that all samples
-/// together take about `budget`. The result is the median sample divided by its repetitions,
-/// in seconds: the median ignores the odd sample that another process interrupted.
-func medianSeconds(budget: Duration, samples: Int = 5, _ work: () -> Void) -> Double {
+/// Each piece gets one warm-up call (caches, page faults, thread pool start-up) that also sets
+/// its `repetitions`, chosen so that its samples together take about `budget`. Then `samples`
+/// rounds each time one sample (`repetitions` calls) of every piece in turn, so that a passing
+/// load on a shared machine hits the competitors alike instead of one of them. The result per
+/// piece is its median sample divided by its repetitions, in seconds: the median ignores the odd
+/// sample that another process interrupted.
+func interleavedMedianSeconds(budget: Duration, samples: Int = 7, _ works: [() -> Void]) -> [Double] {
     let clock = ContinuousClock()
-    let warmUp = clock.measure(work)
     let perSample = budget / samples
-    let repetitions = max(1, Int((perSample / max(warmUp, .nanoseconds(1))).rounded(.down)))
-    var times: [Double] = []
-    for _ in 0..<samples {
-        let elapsed = clock.measure {
-            for _ in 0..<repetitions { work() }
-        }
-        times.append(elapsed.seconds / Double(repetitions))
+    let repetitions = works.map { work in
+        let warmUp = clock.measure(work)
+        return max(1, Int((perSample / max(warmUp, .nanoseconds(1))).rounded(.down)))
     }
-    times.sort()
-    return times[times.count / 2]
+    var times = [[Double]](repeating: [], count: works.count)
+    for _ in 0..<samples {
+        for (index, work) in works.enumerated() {
+            let elapsed = clock.measure {
+                for _ in 0..<repetitions[index] { work() }
+            }
+            times[index].append(elapsed.seconds / Double(repetitions[index]))
+        }
+    }
+    return times.map { $0.sorted()[samples / 2] }
 }
 
 extension Duration {
