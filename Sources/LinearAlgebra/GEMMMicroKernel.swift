@@ -162,6 +162,36 @@ enum GEMMMicroKernel {
         r3.store(to: c + 3 &* ldc, alpha: alpha, beta: beta)
     }
 
+    /// alpha a~ b~ on the left NR/2 columns of the tile, into the first NR/2 floats of each of
+    /// the MR rows of `c` (rows NR floats apart, as in the edge scratch tile); beta = 0.
+    static func narrowKernel(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, alpha: Float, c: UnsafeMutablePointer<Float>
+    ) {
+        var r0 = Vector(), r1 = Vector(), r2 = Vector(), r3 = Vector()
+        var r4 = Vector(), r5 = Vector(), r6 = Vector(), r7 = Vector()
+        var pa = a
+        var pb = UnsafeRawPointer(b)
+        let bStep = 2 * MemoryLayout<Vector>.stride
+        for _ in 0..<kc {
+            let bLow = pb.load(as: Vector.self)
+            r0 = multiplyAdd(r0, Vector(repeating: pa[0]), bLow)
+            r1 = multiplyAdd(r1, Vector(repeating: pa[1]), bLow)
+            r2 = multiplyAdd(r2, Vector(repeating: pa[2]), bLow)
+            r3 = multiplyAdd(r3, Vector(repeating: pa[3]), bLow)
+            r4 = multiplyAdd(r4, Vector(repeating: pa[4]), bLow)
+            r5 = multiplyAdd(r5, Vector(repeating: pa[5]), bLow)
+            r6 = multiplyAdd(r6, Vector(repeating: pa[6]), bLow)
+            r7 = multiplyAdd(r7, Vector(repeating: pa[7]), bLow)
+            pa += 8
+            pb += bStep
+        }
+        @inline(__always) func store(_ row: Vector, _ i: Int) {
+            UnsafeMutableRawPointer(c + i &* nr).storeBytes(of: row * alpha, as: Vector.self)
+        }
+        store(r0, 0); store(r1, 1); store(r2, 2); store(r3, 3)
+        store(r4, 4); store(r5, 5); store(r6, 6); store(r7, 7)
+    }
+
     /// The kernel for a tile cut by the edge of C: only `rows x columns` (<= MR x NR) exist.
     ///
     /// The full tile is computed into `scratch` (MR * NR floats, beta = 0, so the scratch is
@@ -175,8 +205,11 @@ enum GEMMMicroKernel {
         rows: Int, columns: Int,
         scratch: UnsafeMutablePointer<Float>
     ) {
-        if rows <= 4 {
-            fourRows(kc: kc, a: a, b: b, alpha: alpha, beta: 0, c: scratch, ldc: nr)  // half the work
+        // Half the work where half the tile is missing.
+        if columns <= nr / 2 {
+            narrowKernel(kc: kc, a: a, b: b, alpha: alpha, c: scratch)
+        } else if rows <= 4 {
+            fourRows(kc: kc, a: a, b: b, alpha: alpha, beta: 0, c: scratch, ldc: nr)
         } else {
             kernel(kc: kc, a: a, b: b, alpha: alpha, beta: 0, c: scratch, ldc: nr)
         }
