@@ -1,11 +1,13 @@
+import Synchronization
+
 /// The packing buffers of one sequential blocked GEMM: a block of packed A, a panel of packed
 /// B and one MR x NR scratch tile for the edges of C.
 ///
 /// Sized for a problem shape (never larger than the block sizes of ``GEMMBlocking`` need) and
 /// aligned to 64 bytes, a cache line and a 512-bit vector. A workspace serves one thread at a
-/// time; one that is big enough can be handed to any number of later products, which is how
-/// an allocation-free training step can reuse it.
-final class GEMMWorkspace {
+/// time (hence `@unchecked Sendable`: it moves between threads, it is never shared); one that
+/// is big enough serves any number of later products, see ``GEMMWorkspacePool``.
+final class GEMMWorkspace: @unchecked Sendable {
     /// Capacity of ``packedA`` in floats: `roundUp(min(m, MC), MR) * min(k, KC)`.
     let capacityA: Int
     /// Capacity of ``packedB`` in floats: `roundUp(min(n, NC), NR) * min(k, KC)`.
@@ -47,4 +49,32 @@ final class GEMMWorkspace {
 
     /// The smallest multiple of `step` that is >= `value`.
     static func roundUp(_ value: Int, to step: Int) -> Int { (value + step - 1) / step * step }
+}
+
+/// Workspaces kept between products, so that a steady stream of GEMMs (a training loop)
+/// allocates no packing buffers after its first steps.
+///
+/// ``withWorkspace(m:n:k:_:)`` takes a pooled workspace that fits, or makes one, and returns it
+/// to the pool afterwards; the pool keeps at most ``capacity`` of them. A workspace is capped by
+/// the block sizes (at most `(MC + NC) * KC` floats, about 6.2 MiB), so the pool holds at most
+/// a few tens of MiB however large the products.
+enum GEMMWorkspacePool {
+    /// The most workspaces kept: enough for one product on every core of a large machine.
+    static let capacity = 16
+    private static let pool = Mutex<[GEMMWorkspace]>([])
+
+    /// Runs `body` with a workspace that fits an `m x n x k` product, used by no one else meanwhile.
+    static func withWorkspace<R>(m: Int, n: Int, k: Int, _ body: (GEMMWorkspace) -> R) -> R {
+        let pooled = pool.withLock { workspaces -> GEMMWorkspace? in
+            guard let index = workspaces.firstIndex(where: { $0.fits(m: m, n: n, k: k) }) else { return nil }
+            return workspaces.remove(at: index)
+        }
+        let workspace = pooled ?? GEMMWorkspace(m: m, n: n, k: k)
+        defer {
+            pool.withLock { workspaces in
+                if workspaces.count < capacity { workspaces.append(workspace) }
+            }
+        }
+        return body(workspace)
+    }
 }

@@ -13,7 +13,8 @@ import Dispatch
 ///     columns: ceil(ceil(n / NR) / threads) * NR * m
 ///
 /// (ties go to columns). Each part is an independent product on its own thread
-/// (`DispatchQueue.concurrentPerform`) with its own packing buffers; the parts share no
+/// (`DispatchQueue.concurrentPerform`) with its own packing buffers (taken from
+/// ``GEMMWorkspacePool``, so repeated products allocate nothing); the parts share no
 /// writable memory, so no synchronisation is needed beyond the join. A thread packs the
 /// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
 /// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
@@ -58,10 +59,11 @@ public struct SwiftBackend: GEMMBackend {
         let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
         let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
         if threads == 1 || (!overflowA && !overflowB && mnk < inlineLimit) {
-            GEMMBlocking.multiply(
-                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                workspace: GEMMWorkspace(m: m, n: n, k: k))
+            GEMMWorkspacePool.withWorkspace(m: m, n: n, k: k) { workspace in
+                GEMMBlocking.multiply(
+                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, workspace: workspace)
+            }
             return
         }
         let split = ThreadSplit(m: m, n: n, threads: threads)
@@ -74,11 +76,12 @@ public struct SwiftBackend: GEMMBackend {
                 split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
             let partA = transA == .none ? operands.a + rowStart * lda : operands.a + rowStart
             let partB = transB == .none ? operands.b + columnStart : operands.b + columnStart * ldb
-            GEMMBlocking.multiply(
-                transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
-                a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
-                c: operands.c + rowStart * ldc + columnStart, ldc: ldc,
-                workspace: GEMMWorkspace(m: rows, n: columns, k: k))
+            GEMMWorkspacePool.withWorkspace(m: rows, n: columns, k: k) { workspace in
+                GEMMBlocking.multiply(
+                    transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
+                    a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
+                    c: operands.c + rowStart * ldc + columnStart, ldc: ldc, workspace: workspace)
+            }
         }
     }
 }

@@ -87,4 +87,15 @@ import Testing
         #expect(!GEMMWorkspace(m: 8, n: 8, k: 8).fits(m: 9, n: 8, k: 8))
         #expect(Int(bitPattern: workspace.packedB) % 64 == 0)
     }
+
+    @Test("the workspace pool hands out fitting workspaces, never one in use")
+    func workspacePool() {
+        GEMMWorkspacePool.withWorkspace(m: 50, n: 60, k: 70) { outer in
+            #expect(outer.fits(m: 50, n: 60, k: 70))
+            GEMMWorkspacePool.withWorkspace(m: 50, n: 60, k: 70) { inner in
+                #expect(inner !== outer)
+                #expect(inner.fits(m: 50, n: 60, k: 70))
+            }
+        }
+    }
 }
