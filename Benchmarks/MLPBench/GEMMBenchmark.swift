@@ -16,20 +16,20 @@ struct GEMMBenchmark: ParsableCommand {
         commandName: "gemm",
         abstract: "Time the GEMM backends against each other and check them against the reference.")
 
-    @Option(help: ArgumentHelp("Square sizes n (n x n x n, no transposes), comma-separated.", valueName: "n,n,..."),
+    @Option(help: ArgumentHelp("Square sizes n (n x n x n, no transposes), comma-separated (default: 64,128,256,512,1024,2048,63,65,127,257,1000 unless --shapes is given).", valueName: "n,n,..."),
             transform: { try parseList($0, Int.init) })
     var sizes: [Int]?
 
-    @Option(help: ArgumentHelp("Explicit shapes m x n x k, comma-separated, each run with every --transposes.",
+    @Option(help: ArgumentHelp("Explicit shapes m x n x k, comma-separated, each run with every --transposes (default: 128x784x256,128x256x784,256x128x784,256x784x128 unless --sizes is given).",
                                valueName: "MxNxK,..."),
             transform: { try parseList($0, Shape.init) })
     var shapes: [Shape]?
 
-    @Option(help: ArgumentHelp("Transpose pairs (op(A), op(B)) for the explicit shapes.", valueName: "NN,NT,TN,TT"),
+    @Option(help: ArgumentHelp("Transpose pairs (op(A), op(B)) for the explicit shapes (default: all four).", valueName: "NN,NT,TN,TT"),
             transform: { try parseList($0, TransposePair.init) })
     var transposes: [TransposePair] = TransposePair.all
 
-    @Option(help: ArgumentHelp("Thread counts, comma-separated.", valueName: "t,t,..."),
+    @Option(help: ArgumentHelp("Thread counts, comma-separated (default: 1,2).", valueName: "t,t,..."),
             transform: { try parseList($0, Int.init) })
     var threads: [Int] = [1, 2]
 
