@@ -8,9 +8,11 @@ import LinearAlgebra
 /// For each product C = op(A) op(B) (alpha 1, beta 0, operands uniform in [-1, 1]) and each
 /// backend and thread count, the result is first compared with ``ReferenceBackend`` (every
 /// row when m n k <= 2^25, otherwise 16 evenly spaced rows, which the `check` column says),
-/// then timed, the backends of one shape and thread count in alternation (see
-/// ``interleavedMedianSeconds(budget:samples:_:)``): GFLOP/s = 2 m n k / median time, and the
-/// ratio to OpenBLAS at the same thread count.
+/// then timed (median of several samples, see ``interleavedMedianSeconds(budget:samples:_:)``):
+/// GFLOP/s = 2 m n k / median time, and the ratio to OpenBLAS at the same thread count. The
+/// backends are timed one after the other, with a pause after multi-threaded OpenBLAS (see
+/// ``openBLASSpinPause``); `--interleave` alternates their samples instead, fairer under
+/// passing load but unfair to whoever follows OpenBLAS's spinning threads.
 struct GEMMBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
@@ -33,11 +35,25 @@ struct GEMMBenchmark: ParsableCommand {
             transform: { try parseList($0, Int.init) })
     var threads: [Int] = [1, 2]
 
+    @Option(help: ArgumentHelp("Backends to time, comma-separated (default: every compiled fast backend).",
+                               valueName: "swift,openblas"),
+            transform: { try parseList($0, BackendKind.init(rawValue:)) })
+    var backends: [BackendKind]?
+
     @Option(help: ArgumentHelp("Also write the results as a JSON list to this file.", valueName: "file"))
     var json: String?
 
     @Flag(help: "A short run: sizes 64 and 256, the MLP forward shape, a shorter time per entry.")
     var quick = false
+
+    @Flag(help: "Time the backends of one entry in alternation instead of one after the other.")
+    var interleave = false
+
+    /// Seconds to wait after timing OpenBLAS on several threads: its idle workers keep spinning
+    /// for about 2^28 cycles (its THREAD_TIMEOUT, some 0.1 s) and would take the cores from
+    /// whatever is timed next. Measured: Swift at 2 threads on 1000^3 drops from ~200 to
+    /// ~100 GFLOP/s when timed right after OpenBLAS.
+    static let openBLASSpinPause = 0.3
 
     /// The default square sizes: powers of two, and odd sizes that exercise the edge tiles.
     static let defaultSizes = [64, 128, 256, 512, 1024, 2048, 63, 65, 127, 257, 1000]
@@ -50,6 +66,9 @@ struct GEMMBenchmark: ParsableCommand {
     func validate() throws {
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads: every count must be >= 1") }
         guard (sizes ?? []).allSatisfy({ $0 >= 1 }) else { throw ValidationError("--sizes: every size must be >= 1") }
+        for kind in backends ?? [] where !kind.isAvailable {
+            throw ValidationError(BackendError.notCompiled(kind).description)
+        }
     }
 
     func run() throws {
@@ -61,8 +80,15 @@ struct GEMMBenchmark: ParsableCommand {
             let check = operands.referenceCheck()
             for threadCount in threads {
                 // OpenBLAS first: the yardstick for the ratio.
-                let backends = try BackendKind.fast.reversed().map { try $0.make(threads: threadCount) }
-                records += measure(backends, operands, check, budget: budget)
+                let kinds = BackendKind.fast.reversed().filter { backends?.contains($0) ?? true }
+                if interleave {
+                    records += measure(try kinds.map { try $0.make(threads: threadCount) }, operands, check, budget: budget)
+                } else {
+                    for kind in kinds {
+                        records += measure([try kind.make(threads: threadCount)], operands, check, budget: budget)
+                        if kind == .openblas && threadCount > 1 { Thread.sleep(forTimeInterval: Self.openBLASSpinPause) }
+                    }
+                }
             }
         }
         print(report(records))

@@ -23,11 +23,12 @@ import Dispatch
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 
-    /// Products of fewer multiply-adds (m n k) than this (2^21, a 128^3 product) run on the
-    /// calling thread alone. Waking a libdispatch worker costs some 20 microseconds here, the
-    /// time of a 1M multiply-add product on one core; measured on Zen 4, two threads lose to one
-    /// below about 128^3 (96^3: 55 against 102 GFLOP/s) and draw level at 128^3.
-    static let defaultInlineLimit = 1 << 21
+    /// Products of fewer multiply-adds (m n k) than this (2^22, about 160^3) run on the
+    /// calling thread alone. A libdispatch worker that is asleep takes some 50 microseconds to
+    /// start on this machine (a 2 x 100 us `concurrentPerform` takes 150 us; 2 x 50 us runs
+    /// serially), the time of about 2.5M multiply-adds on one core; with two threads a product of
+    /// T seconds takes about T/2 + 50 us, which wins only above ~5M multiply-adds.
+    static let defaultInlineLimit = 1 << 22
 
     /// The inline limit of this instance (``defaultInlineLimit`` except in tests, which set 0 to
     /// send even tiny products through the threaded path).
