@@ -50,9 +50,10 @@ struct GEMMBenchmark: ParsableCommand {
     var interleave = false
 
     /// Seconds to wait after timing OpenBLAS on several threads: its idle workers keep spinning
-    /// for about 2^28 cycles (its THREAD_TIMEOUT, some 0.1 s) and would take the cores from
-    /// whatever is timed next. Measured: Swift at 2 threads on 1000^3 drops from ~200 to
-    /// ~100 GFLOP/s when timed right after OpenBLAS.
+    /// (sched_yield) for about 2^28 cycles, its THREAD_TIMEOUT, some 0.1 s here, and would take
+    /// a core from whatever is timed next. A precaution: in alternated runs Swift at 2 threads
+    /// was seen at half its separate speed, but load from other users of this machine blurs how
+    /// much of that the spinning explains.
     static let openBLASSpinPause = 0.3
 
     /// The default square sizes: powers of two, and odd sizes that exercise the edge tiles.
