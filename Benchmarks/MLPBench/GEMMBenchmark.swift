@@ -8,11 +8,10 @@ import LinearAlgebra
 /// For each product C = op(A) op(B) (alpha 1, beta 0, operands uniform in [-1, 1]) and each
 /// backend and thread count, the result is first compared with ``ReferenceBackend`` (every
 /// row when m n k <= 2^25, otherwise 16 evenly spaced rows, which the `check` column says),
-/// then timed (median of several samples, see ``interleavedMedianSeconds(budget:samples:_:)``):
-/// GFLOP/s = 2 m n k / median time, and the ratio to OpenBLAS at the same thread count. The
-/// backends are timed one after the other, with a pause after multi-threaded OpenBLAS (see
-/// ``openBLASSpinPause``); `--interleave` alternates their samples instead, fairer under
-/// passing load but unfair to whoever follows OpenBLAS's spinning threads.
+/// then timed, the backends of one shape and thread count in alternation so that passing load
+/// from other processes hits them alike (see ``interleavedMedianSeconds(budget:samples:pauses:_:)``,
+/// and ``openBLASSpinPause`` for the pause after OpenBLAS): GFLOP/s = 2 m n k / median time,
+/// and the ratio to OpenBLAS at the same thread count.
 struct GEMMBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
@@ -46,15 +45,11 @@ struct GEMMBenchmark: ParsableCommand {
     @Flag(help: "A short run: sizes 64 and 256, the MLP forward shape, a shorter time per entry.")
     var quick = false
 
-    @Flag(help: "Time the backends of one entry in alternation instead of one after the other.")
-    var interleave = false
-
-    /// Seconds to wait after timing OpenBLAS on several threads: its idle workers keep spinning
-    /// (sched_yield) for about 2^28 cycles, its THREAD_TIMEOUT, some 0.1 s here, and would take
-    /// a core from whatever is timed next. A precaution: in alternated runs Swift at 2 threads
-    /// was seen at half its separate speed, but load from other users of this machine blurs how
-    /// much of that the spinning explains.
-    static let openBLASSpinPause = 0.3
+    /// The pause after each sample of OpenBLAS on several threads: its idle workers keep
+    /// spinning (sched_yield) for about 2^28 cycles, its THREAD_TIMEOUT, and would take a core
+    /// from whatever is timed next. Measured here with a C program after 2-thread 512^3 calls:
+    /// 20 ms of CPU in each of the next two 50 ms windows, nothing after 100 ms.
+    static let openBLASSpinPause: Duration = .milliseconds(120)
 
     /// The default square sizes: powers of two, and odd sizes that exercise the edge tiles.
     static let defaultSizes = [64, 128, 256, 512, 1024, 2048, 63, 65, 127, 257, 1000]
@@ -82,14 +77,7 @@ struct GEMMBenchmark: ParsableCommand {
             for threadCount in threads {
                 // OpenBLAS first: the yardstick for the ratio.
                 let kinds = BackendKind.fast.reversed().filter { backends?.contains($0) ?? true }
-                if interleave {
-                    records += measure(try kinds.map { try $0.make(threads: threadCount) }, operands, check, budget: budget)
-                } else {
-                    for kind in kinds {
-                        records += measure([try kind.make(threads: threadCount)], operands, check, budget: budget)
-                        if kind == .openblas && threadCount > 1 { Thread.sleep(forTimeInterval: Self.openBLASSpinPause) }
-                    }
-                }
+                records += measure(try kinds.map { try $0.make(threads: threadCount) }, operands, check, budget: budget)
             }
         }
         print(report(records))
@@ -120,7 +108,8 @@ struct GEMMBenchmark: ParsableCommand {
             errors.append(check.maxRelativeError(of: results[index]))
         }
         let works = backends.indices.map { index in { operands.multiply(backends[index], into: &results[index]) } }
-        let seconds = interleavedMedianSeconds(budget: budget * backends.count, works)
+        let pauses = backends.map { $0.name == "openblas" && $0.threads > 1 ? Self.openBLASSpinPause : .zero }
+        let seconds = interleavedMedianSeconds(budget: budget * backends.count, pauses: pauses, works)
         return backends.indices.map { index in
             Record(
                 backend: backends[index].name, m: shape.m, n: shape.n, k: shape.k,

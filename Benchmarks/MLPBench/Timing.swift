@@ -1,3 +1,5 @@
+import Foundation
+
 /// Median wall-clock times of several pieces of work, measured in alternation on the
 /// monotonic clock.
 ///
@@ -6,12 +8,19 @@
 /// rounds each time one sample (`repetitions` calls) of every piece in turn, so that a passing
 /// load on a shared machine hits the competitors alike instead of one of them. The result per
 /// piece is its median sample divided by its repetitions, in seconds: the median ignores the odd
-/// sample that another process interrupted.
-func interleavedMedianSeconds(budget: Duration, samples: Int = 7, _ works: [() -> Void]) -> [Double] {
+/// sample that another process interrupted. `pauses[i]` (if given) is slept after every sample
+/// and the warm-up of piece i, for work that leaves busy threads behind it.
+func interleavedMedianSeconds(
+    budget: Duration, samples: Int = 7, pauses: [Duration] = [], _ works: [() -> Void]
+) -> [Double] {
     let clock = ContinuousClock()
     let perSample = budget / samples
-    let repetitions = works.map { work in
-        let warmUp = clock.measure(work)
+    func pause(_ index: Int) {
+        if index < pauses.count, pauses[index] > .zero { Thread.sleep(forTimeInterval: pauses[index].seconds) }
+    }
+    let repetitions = works.indices.map { index in
+        let warmUp = clock.measure(works[index])
+        pause(index)
         return max(1, Int((perSample / max(warmUp, .nanoseconds(1))).rounded(.down)))
     }
     var times = [[Double]](repeating: [], count: works.count)
@@ -21,6 +30,7 @@ func interleavedMedianSeconds(budget: Duration, samples: Int = 7, _ works: [() -
                 for _ in 0..<repetitions[index] { work() }
             }
             times[index].append(elapsed.seconds / Double(repetitions[index]))
+            pause(index)
         }
     }
     return times.map { $0.sorted()[samples / 2] }
