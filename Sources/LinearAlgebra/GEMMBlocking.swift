@@ -47,7 +47,7 @@ enum GEMMBlocking {
         let packedA = workspace.packedA, packedB = workspace.packedB
 
         // Slices and row blocks of equal size (rounded up to 8 or MR) instead of full ones and a
-        // thin remainder: k = 784 becomes 4 x 196 rather than 3 x 256 + 16.
+        // thin remainder: k = 784 becomes 3 x 264 (the last 256) rather than 2 x 384 + 16.
         let kcStep = balancedStep(k, limit: kc, multiple: 8)
         let mcStep = balancedStep(m, limit: mc, multiple: mr)
 
@@ -67,7 +67,7 @@ enum GEMMBlocking {
                     let mcCurrent = min(mcStep, m - ic)
                     GEMMPacking.packA(transA, a: a, lda: lda, i0: ic, p0: pc, mc: mcCurrent, kc: kcCurrent, into: packedA)
 
-                    // Loop 2: walk the NR-wide micro-panels of packed B (one stays in L1).
+                    // Loop 2: walk the NR-wide micro-panels of packed B; each is reused by all of loop 1.
                     for jr in stride(from: 0, to: ncCurrent, by: nr) {
                         let columns = min(nr, ncCurrent - jr)
                         let panelB = packedB + jr * kcCurrent
