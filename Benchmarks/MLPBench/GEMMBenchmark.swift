@@ -195,14 +195,6 @@ struct Product {
     var pair: TransposePair
 }
 
-/// Parses a comma-separated list, naming the first item that does not parse.
-func parseList<T>(_ text: String, _ parse: (String) -> T?) throws -> [T] {
-    try text.split(separator: ",").map { item in
-        let trimmed = item.trimmingCharacters(in: .whitespaces)
-        guard let value = parse(trimmed) else { throw ValidationError("cannot read '\(trimmed)' in '\(text)'") }
-        return value
-    }
-}
 
 /// The stored operands of one product, filled with reproducible uniform values in [-1, 1].
 struct Operands {
@@ -264,25 +256,4 @@ struct ReferenceCheck: CustomStringConvertible {
     }
 
     var description: String { allRows ? "reference" : "reference, \(rows.count) rows" }
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): a tiny reproducible generator for test data.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-extension Matrix {
-    /// A rows x columns matrix of values uniform in [-1, 1].
-    static func random(_ rows: Int, _ columns: Int, _ generator: inout SplitMix64) -> Matrix {
-        Matrix(rows: rows, columns: columns,
-               elements: (0..<rows * columns).map { _ in Float.random(in: -1...1, using: &generator) })
-    }
 }
