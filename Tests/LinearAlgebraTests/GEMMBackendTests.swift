@@ -32,6 +32,7 @@ import Testing
             Case(m: 65, n: 127, k: 17, scalars: allScalars),
             Case(m: 33, n: 70, k: 400, scalars: fewScalars),  // k > KC: two balanced slices
             Case(m: 136, n: 40, k: 9, scalars: fewScalars),  // m > MC: two row blocks
+            Case(m: 9, n: 4133, k: 5, scalars: fewScalars),  // n > NC: two column panels
         ]
 
     @Test("fast backends agree with the reference", arguments: cases)
