@@ -2,8 +2,12 @@
 
 # Debian packages the build and the tests need; installed by `make deps` when missing.
 APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev
-# Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md):
-NATIVE := -Xswiftc -target-cpu -Xswiftc native
+# Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md). Swift
+# has no #if on target features, so the micro-kernel learns what the CPU has from defines
+# (see Sources/LinearAlgebra/GEMMMicroKernel.swift); they belong only next to -target-cpu native.
+CPU_DEFINES := $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),-Xswiftc -DSWIFTMLP_AVX512) \
+               $(if $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo y),-Xswiftc -DSWIFTMLP_FMA)
+NATIVE := -Xswiftc -target-cpu -Xswiftc native $(CPU_DEFINES)
 NOTRAITS := .build-notraits
 
 .PHONY: deps deps-data build test test-default test-notraits run bench clean
