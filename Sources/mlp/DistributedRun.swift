@@ -1,0 +1,120 @@
+import NeuralNetwork
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The parts of `mlp train --distributed` that are not training: joining the MPI ranks, rank 0
+/// making the network for all, threads per rank, the end-of-run agreement and summary, and the
+/// fault injection the tests use. See docs/DISTRIBUTED.md.
+///
+/// Who does what: every rank reads the data (each needs every sample, since the shuffled order
+/// decides which rank takes which); rank 0 alone initialises or loads `--init`, prints, writes
+/// `--json`, plots and saves; the others stay silent unless they fail.
+enum DistributedRun {
+    /// The environment variable that makes one rank die mid-training, for the tests:
+    /// `RANK:STEP` kills rank RANK with SIGKILL after its STEP-th step (counted from 1 over the
+    /// whole run), as a crash would.
+    static let faultVariable = "MLP_DISTRIBUTED_FAULT"
+
+    /// The communicator for this run: MPI's world with `--distributed`, one process otherwise.
+    static func communicator(distributed: Bool) throws -> any Communicator {
+        guard distributed else { return SingleProcessCommunicator() }
+        #if MPI
+        return MPICommunicator()
+        #else
+        throw CommandError("--distributed needs an mlp built with MPI: swift build --traits OpenBLAS,MPI (Open MPI: apt-get install libopenmpi-dev openmpi-bin)")
+        #endif
+    }
+
+    /// Runs `body`; on failure, names the failing rank when there are several (a failing rank
+    /// then exits without finalising MPI, and mpirun ends the others).
+    static func naming<R>(_ communicator: any Communicator, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error where communicator.size > 1 {
+            throw CommandError("rank \(communicator.rank) of \(communicator.size): \(MLP.message(for: error))")
+        }
+    }
+
+    /// Ends MPI after a successful run.
+    static func finish(_ communicator: any Communicator) {
+        #if MPI
+        (communicator as? MPICommunicator)?.finalize()
+        #endif
+    }
+
+    /// Rank 0 runs `make` and every rank returns its network: rank 0's, serialised as a
+    /// safetensors file (architecture and weights) and broadcast. When `make` fails on rank 0,
+    /// it rethrows there and the others stop with an error naming rank 0, instead of waiting.
+    static func fromRoot(_ communicator: any Communicator, _ make: () throws -> Network) throws -> Network {
+        guard communicator.size > 1 else { return try make() }
+        if communicator.isRoot {
+            let network: Network
+            do { network = try make() } catch {
+                _ = communicator.broadcast(bytes: nil)
+                throw error
+            }
+            _ = communicator.broadcast(bytes: network.safeTensors.serialized())
+            return network
+        }
+        guard let bytes = communicator.broadcast(bytes: nil) else {
+            throw CommandError("rank 0 could not make the network (see its message)")
+        }
+        return try Network(safeTensors: SafeTensors(bytes: bytes, fileName: "<rank 0's network>"), fileName: "<rank 0's network>")
+    }
+
+    /// The compute options with a thread count shared fairly: without `--threads`, the ranks on
+    /// this machine divide its cores (at least one thread each).
+    static func compute(_ options: ComputeOptions, _ communicator: any Communicator) -> ComputeOptions {
+        guard communicator.size > 1, options.threads == nil else { return options }
+        var shared = options
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #if MPI
+        let local = MPICommunicator.localSize ?? communicator.size
+        #else
+        let local = communicator.size
+        #endif
+        shared.threads = max(1, cores / max(local, 1))
+        return shared
+    }
+
+    /// ", on N ranks (global batch B split by rank)" for the start line, or nothing.
+    static func note(_ communicator: any Communicator, batchSize: Int) -> String {
+        communicator.size > 1 ? ", \(communicator.size) ranks sharing each batch of \(batchSize)" : ""
+    }
+
+    /// Kills this rank with SIGKILL if ``faultVariable`` asks for it at this step.
+    static func injectFault(_ communicator: any Communicator, step: Int) {
+        guard let value = getenv(faultVariable) else { return }
+        let parts = String(cString: value).split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] == communicator.rank, parts[1] == step else { return }
+        writeToStandardError("rank \(communicator.rank): killed at step \(step) by \(faultVariable) (fault injection)\n")
+        kill(getpid(), SIGKILL)
+    }
+
+    /// After training: waits until every rank has finished it (a rank that died never arrives,
+    /// so the root is ended by mpirun before it saves anything), then has rank 0 print the
+    /// throughput and the share of time spent communicating, averaged over the ranks:
+    ///
+    ///     distributed: N ranks, S samples/s, communication C% of training time, P parameters (4P bytes per allreduce)
+    ///
+    /// The averaging is one more allreduce of two floats (per rank: seconds in collectives
+    /// during training, seconds of training).
+    static func conclude(training history: TrainingHistory, communicator: any Communicator, communicatingBefore: Double,
+                       parameterCount: Int) {
+        guard communicator.size > 1 else { return }
+        let seconds = history.epochs.reduce(0) { $0 + $1.seconds }
+        var figures: [Float] = [Float(communicator.secondsCommunicating - communicatingBefore), Float(seconds)]
+        figures.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+        communicator.barrier()
+        guard communicator.isRoot, figures[1] > 0 else { return }
+        let share = Double(figures[0] / figures[1]) * 100
+        let samples = history.epochs.reduce(0) { $0 + $1.samplesPerSecond * $1.seconds }
+        let rate = samples / seconds
+        writeToStandardError("distributed: \(communicator.size) ranks, \(format(rate, digits: 1)) samples/s, "
+                             + "communication \(format(share, digits: 1))% of training time, "
+                             + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce)\n")
+    }
+}
