@@ -95,26 +95,37 @@ enum DistributedRun {
     }
 
     /// After training: waits until every rank has finished it (a rank that died never arrives,
-    /// so the root is ended by mpirun before it saves anything), then has rank 0 print the
-    /// throughput and the share of time spent communicating, averaged over the ranks:
+    /// so the root is ended by mpirun before it saves anything), then has rank 0 print
     ///
-    ///     distributed: N ranks, S samples/s, communication C% of training time, P parameters (4P bytes per allreduce)
+    ///     distributed: N ranks, S samples/s, communication C% of training time, step T ms,
+    ///     lone allreduce A ms, P parameters (4P bytes per allreduce)
     ///
-    /// The averaging is one more allreduce of two floats (per rank: seconds in collectives
-    /// during training, seconds of training).
+    /// where C averages over the ranks their seconds inside collectives during training over their
+    /// seconds of training (one more allreduce, of two floats), T is the mean step time, and A is
+    /// the mean of 20 allreduces of the step's buffer (P + 3 floats) right after a barrier: the
+    /// transfer itself, without the waiting for a slower rank that C includes.
     static func conclude(training history: TrainingHistory, communicator: any Communicator, communicatingBefore: Double,
-                       parameterCount: Int) {
-        guard communicator.size > 1 else { return }
+                         parameterCount: Int, steps: Int) {
+        guard !(communicator is SingleProcessCommunicator) else { return }
         let seconds = history.epochs.reduce(0) { $0 + $1.seconds }
         var figures: [Float] = [Float(communicator.secondsCommunicating - communicatingBefore), Float(seconds)]
         figures.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+
+        var probe = [Float](repeating: 0, count: parameterCount + 3)
+        let repeats = 20
         communicator.barrier()
-        guard communicator.isRoot, figures[1] > 0 else { return }
+        let before = communicator.secondsCommunicating
+        probe.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
+        let lone = (communicator.secondsCommunicating - before) / Double(repeats)
+        communicator.barrier()
+
+        guard communicator.isRoot, figures[1] > 0, steps > 0 else { return }
         let share = Double(figures[0] / figures[1]) * 100
         let samples = history.epochs.reduce(0) { $0 + $1.samplesPerSecond * $1.seconds }
-        let rate = samples / seconds
-        writeToStandardError("distributed: \(communicator.size) ranks, \(format(rate, digits: 1)) samples/s, "
+        writeToStandardError("distributed: \(communicator.size) ranks, \(format(samples / seconds, digits: 1)) samples/s, "
                              + "communication \(format(share, digits: 1))% of training time, "
+                             + "step \(format(seconds / Double(steps) * 1000, digits: 3)) ms, "
+                             + "lone allreduce \(format(lone * 1000, digits: 3)) ms, "
                              + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce)\n")
     }
 }

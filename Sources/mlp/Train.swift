@@ -197,7 +197,7 @@ struct TrainingSession {
         let trained = trainer.network
         // Every rank gets past this only once all have finished training: nothing is saved after a rank died.
         DistributedRun.conclude(training: history, communicator: communicator, communicatingBefore: communicatingBefore,
-                                parameterCount: trained.parameterCount)
+                                parameterCount: trained.parameterCount, steps: trainer.memory.step)
         guard isRoot else { return }
 
         if let finalTest = log.rows.last?.test {
