@@ -55,8 +55,9 @@ import Testing
         }
     }
 
-    @Test("A rank that dies mid-training ends every rank with an error, promptly, and nothing is saved")
-    func deadRankStopsTheRun() throws {
+    @Test("A rank that dies mid-training ends every rank with an error, promptly, and nothing is saved",
+          arguments: [1, 0])
+    func deadRankStopsTheRun(victim: Int) throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = folder.appendingPathComponent("blobs.csv"), model = folder.appendingPathComponent("model.safetensors")
@@ -65,16 +66,24 @@ import Testing
         let started = Date()
         let run = try runMPI(ranks: 2, ["train", "--data", data.path, "--layers", "2,12,3", "--epochs", "50", "--batch-size", "10",
                                         "--backend", "swift", "--threads", "1", "--distributed", "--save", model.path],
-                             environment: ["MLP_DISTRIBUTED_FAULT": "1:7"], timeout: 120)
+                             environment: ["MLP_DISTRIBUTED_FAULT": "\(victim):7"], timeout: 120)
         let seconds = Date().timeIntervalSince(started)
         #expect(!run.timedOut, "the surviving rank hung")
         #expect(seconds < 60)
         #expect(run.exitStatus != 0)
-        #expect(run.standardError.contains("rank 1: killed at step 7"), "\(run.standardError)")
+        #expect(run.standardError.contains("rank \(victim): killed at step 7"), "\(run.standardError)")
         #expect(!run.standardError.contains("saved"))
         #expect(try String(contentsOf: model, encoding: .utf8) == "an older model that a failed run must not touch")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "blobs.csv" && $0 != "model.safetensors" }
         #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test("When rank 0 cannot read --init, every rank stops with an error naming it")
+    func rootFailureStopsEveryRank() throws {
+        let run = try runMPI(ranks: 3, ["train", "--init", "/nonexistent/init.safetensors", "--epochs", "1", "--distributed"],
+                             timeout: 120)
+        #expect(!run.timedOut && run.exitStatus != 0)
+        #expect(run.standardError.contains("Error: rank 0 of 3: /nonexistent/init.safetensors"), "\(run.standardError)")
     }
 
     @Test("Without MPI's launcher or with one rank, --distributed trains as one process does")
