@@ -85,6 +85,18 @@ enum DistributedRun {
         communicator.size > 1 ? ", \(communicator.size) ranks sharing each batch of \(batchSize)" : ""
     }
 
+    /// An FNV-1a-style hash of the 32-bit patterns of every weight and bias, layer after layer.
+    static func parameterHash(_ network: Network) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for l in network.layers.indices {
+            guard let (weights, bias) = try? network.parameters(layer: l) else { continue }
+            for value in weights.elements + bias {
+                hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        return hash
+    }
+
     /// Kills this rank with SIGKILL if ``faultVariable`` asks for it at this step.
     static func injectFault(_ communicator: any Communicator, step: Int) {
         guard let value = getenv(faultVariable) else { return }
@@ -94,8 +106,11 @@ enum DistributedRun {
         kill(getpid(), SIGKILL)
     }
 
-    /// After training: waits until every rank has finished it (a rank that died never arrives,
-    /// so the root is ended by mpirun before it saves anything), then has rank 0 print
+    /// After training: checks that every rank holds rank 0's weights (a hash of their bits,
+    /// broadcast from rank 0: the ranks took identical steps, so any difference is a bug or a
+    /// corrupted transfer, and that rank stops with an error), waits until every rank has got
+    /// here (a rank that died or stopped never arrives, so mpirun ends the root before it saves
+    /// anything), then has rank 0 print
     ///
     ///     distributed: N ranks, S samples/s, communication C% of training time, step T ms,
     ///     lone allreduce A ms, P parameters (4P bytes per allreduce)
@@ -104,9 +119,17 @@ enum DistributedRun {
     /// seconds of training (one more allreduce, of two floats), T is the mean step time, and A is
     /// the mean of 20 allreduces of the step's buffer (P + 3 floats) right after a barrier: the
     /// transfer itself, without the waiting for a slower rank that C includes.
-    static func conclude(training history: TrainingHistory, communicator: any Communicator, communicatingBefore: Double,
-                         parameterCount: Int, steps: Int) {
+    static func conclude(training history: TrainingHistory, network: Network, communicator: any Communicator,
+                         communicatingBefore: Double, steps: Int) throws {
         guard !(communicator is SingleProcessCommunicator) else { return }
+        let parameterCount = network.parameterCount
+        let mine = parameterHash(network)
+        var root = mine
+        withUnsafeMutableBytes(of: &root) { communicator.broadcast($0, root: 0) }
+        guard root == mine else {
+            throw CommandError("the weights on this rank differ from rank 0's after training (hash \(mine) vs \(root))")
+        }
+
         let seconds = history.epochs.reduce(0) { $0 + $1.seconds }
         var figures: [Float] = [Float(communicator.secondsCommunicating - communicatingBefore), Float(seconds)]
         figures.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }

@@ -196,8 +196,8 @@ struct TrainingSession {
             })
         let trained = trainer.network
         // Every rank gets past this only once all have finished training: nothing is saved after a rank died.
-        DistributedRun.conclude(training: history, communicator: communicator, communicatingBefore: communicatingBefore,
-                                parameterCount: trained.parameterCount, steps: trainer.memory.step)
+        try DistributedRun.conclude(training: history, network: trained, communicator: communicator,
+                                    communicatingBefore: communicatingBefore, steps: trainer.memory.step)
         guard isRoot else { return }
 
         if let finalTest = log.rows.last?.test {
