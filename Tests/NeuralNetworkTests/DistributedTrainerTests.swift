@@ -60,6 +60,17 @@ struct DistributedTrainerTests {
         #expect(results.allSatisfy { $0 == root })
     }
 
+    @Test("broadcast(bytes:) delivers rank 0's bytes, and its nil (failure) as nil")
+    func bytesAndFailureAreBroadcast() throws {
+        for sent in [[UInt8](0..<200), [], nil] as [[UInt8]?] {
+            let group = InProcessGroup(size: 3)
+            let received = try runOnThreads(3) { rank in
+                group.communicator(rank: rank).broadcast(bytes: rank == 0 ? sent : [9, 9])
+            }
+            #expect(received.allSatisfy { $0 == sent })
+        }
+    }
+
     private func train<O: Optimizer>(_ network: Network, _ optimizer: O, _ options: TrainingOptions, _ data: Dataset,
                                      communicator: any Communicator) throws -> Network {
         let trainer = try Trainer(network: network, optimizer: optimizer, backend: SwiftBackend(), options: options,
