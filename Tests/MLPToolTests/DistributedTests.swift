@@ -109,6 +109,7 @@ struct MPIRun {
 
 /// Runs `mpirun --oversubscribe -np ranks mlp arguments...`, killing it after `timeout` seconds.
 /// As root, Open MPI wants explicit consent: the OMPI_ALLOW_RUN_AS_ROOT variables give it.
+/// The environment may set more Open MPI parameters (OMPI_MCA_...): `environment` wins.
 func runMPI(ranks: Int, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300) throws -> MPIRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -117,6 +118,8 @@ func runMPI(ranks: Int, _ arguments: [String], environment: [String: String] = [
     env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
     env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     env["OMPI_MCA_btl_base_warn_component_unused"] = "0"
+    // In containers without ptrace rights, shared memory's single-copy (CMA) transfers fail; plain copies work everywhere.
+    env["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let folder = try makeTemporaryFolder()
