@@ -166,7 +166,8 @@ public final class Trainer<O: Optimizer> {
     }
 
     /// One gradient step on one batch: forward, backward, update. Returns the batch's mean
-    /// loss before the update.
+    /// loss before the update. With several ranks, every rank calls it with its own share (an
+    /// empty one included) and the step and the loss are those of all the shares together.
     ///
     /// - Throws: ``TrainingError`` when the batch does not fit the network, or
     ///   ``TrainingError/nonFiniteLoss(epoch:batch:loss:)`` (epoch 1, batch = this step's number
