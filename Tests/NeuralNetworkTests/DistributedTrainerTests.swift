@@ -60,6 +60,27 @@ struct DistributedTrainerTests {
         #expect(results.allSatisfy { $0 == root })
     }
 
+    @Test("step(inputs:targets:) on each rank's share (one empty) is the step on the whole batch")
+    func stepOnShares() throws {
+        let x = randomMatrix(rows: 5, columns: 3, seed: 31), y = oneHotTargets(rows: 5, classes: 2, seed: 32)
+        let network = try Network(sizes: [3, 4, 2], hiddenActivation: .relu, outputActivation: .softmax, loss: .crossEntropy, seed: 33)
+        let single = try Trainer(network: network, optimizer: try Adam(learningRate: 0.05), backend: SwiftBackend())
+        let loss = try single.step(inputs: x, targets: y)
+        let rows = [0..<3, 3..<5, 5..<5]
+        let group = InProcessGroup(size: 3)
+        let results = try runOnThreads(3) { rank in
+            let trainer = try Trainer(network: network, optimizer: try Adam(learningRate: 0.05), backend: SwiftBackend(),
+                                      communicator: group.communicator(rank: rank))
+            let take = { (m: Matrix) in Matrix(rows: rows[rank].count, columns: m.columns,
+                                               elements: Array(m.elements[(rows[rank].lowerBound * m.columns)..<(rows[rank].upperBound * m.columns)])) }
+            return (try trainer.step(inputs: take(x), targets: take(y)), trainer.network)
+        }
+        for (rankLoss, result) in results {
+            #expect(abs(rankLoss - loss) < 1e-6)
+            #expect(maximumDifference(result, single.network) < 1e-6)
+        }
+    }
+
     @Test("broadcast(bytes:) delivers rank 0's bytes, and its nil (failure) as nil")
     func bytesAndFailureAreBroadcast() throws {
         for sent in [[UInt8](0..<200), [], nil] as [[UInt8]?] {
