@@ -51,6 +51,8 @@ struct Train: ParsableCommand {
     var json = false
     @Flag(help: "Run every product on two backends and report their largest differences per layer and equation.")
     var verify = false
+    @Flag(help: "Data-parallel training over MPI: run as `mpirun -np N mlp train --distributed ...` (mlp built with --traits MPI).")
+    var distributed = false
 
     /// The built-in two-spirals set is small (1000 points) and wants more, smaller steps than
     /// an image set: its defaults differ, and any flag given wins.
@@ -73,11 +75,16 @@ struct Train: ParsableCommand {
         }
         if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
         if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
+        if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
     }
 
     func run() throws {
-        let session = try TrainingSession(command: self)
-        try session.run()
+        let communicator = try DistributedRun.communicator(distributed: distributed)
+        try DistributedRun.naming(communicator) {
+            let session = try TrainingSession(command: self, communicator: communicator)
+            try session.run()
+        }
+        DistributedRun.finish(communicator)
     }
 }
 
@@ -89,9 +96,11 @@ struct TrainingSession {
     let network: Network
     let backend: any GEMMBackend
     let checker: CheckingBackend?
+    let communicator: any Communicator
 
-    init(command: Train) throws {
+    init(command: Train, communicator: any Communicator = SingleProcessCommunicator()) throws {
         self.command = command
+        self.communicator = communicator
         let architectureFlags = command.architectureOptions
         let givenSizes = try architectureFlags.sizes()
 
@@ -104,20 +113,24 @@ struct TrainingSession {
         }
         let defaultSizes = [training.featureCount, 64, 64, training.targetWidth]
 
-        if let initFile = command.initFile {
-            let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
-            network = try Network(contentsOfFile: initFile, architecture: architecture)
-            try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
-        } else {
-            let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
-            try Self.check(architecture.sizes, against: training, what: "--layers")
-            guard let initializer = Initializer(name: command.initializer) else {
-                throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
+        // With several ranks, rank 0 alone initialises or reads --init, and sends the network to the others.
+        network = try DistributedRun.fromRoot(communicator) { [training] in
+            if let initFile = command.initFile {
+                let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
+                let network = try Network(contentsOfFile: initFile, architecture: architecture)
+                try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
+                return network
+            } else {
+                let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
+                try Self.check(architecture.sizes, against: training, what: "--layers")
+                guard let initializer = Initializer(name: command.initializer) else {
+                    throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
+                }
+                return try architecture.makeNetwork(initializer: initializer, seed: command.seed)
             }
-            network = try architecture.makeNetwork(initializer: initializer, seed: command.seed)
         }
 
-        let primary = try command.compute.make()
+        let primary = try DistributedRun.compute(command.compute, communicator).make()
         if command.verify {
             let other: BackendKind = primary.name == "swift" ? (BackendKind.isOpenBLASCompiled ? .openblas : .reference) : .swift
             let checker = CheckingBackend(primary: primary, reference: try other.make(threads: primary.threads))
@@ -155,16 +168,20 @@ struct TrainingSession {
 
     /// Trains with the optimizer's concrete type (the trainer is generic over it).
     private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions) throws {
-        let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options)
+        let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options, communicator: communicator)
+        let isRoot = communicator.isRoot, communicatingBefore = communicator.secondsCommunicating
         var log = TrainingLog(json: command.json, epochs: command.epochs)
-        if !command.json {
+        if !command.json && isRoot {
             writeToStandardError("training \(Architecture(of: network)) on \(training.count) samples with \(optimizer), "
-                                 + "backend \(backend.name), \(backend.threads) thread(s)\n")
+                                 + "backend \(backend.name), \(backend.threads) thread(s)"
+                                 + DistributedRun.note(communicator, batchSize: options.batchSize) + "\n")
         }
         var progress = ProgressBar()
         let history = try trainer.train(
             on: training,
             onBatch: { report in
+                DistributedRun.injectFault(communicator, step: trainer.memory.step)
+                guard isRoot else { return }
                 let left = Double(report.batchCount - report.batch) * Double(options.batchSize)
                     + Double(options.epochs - report.epoch) * Double(training.count)
                 progress.update(epoch: report.epoch, epochs: options.epochs, batch: report.batch, batches: report.batchCount,
@@ -172,11 +189,16 @@ struct TrainingSession {
                                 secondsLeft: report.samplesPerSecond > 0 ? left / report.samplesPerSecond : 0)
             },
             onEpoch: { report in
+                guard isRoot else { return }
                 progress.finishLine()
                 let testResult = test.flatMap { try? trainer.evaluate($0) }
                 log.record(report, test: testResult)
             })
         let trained = trainer.network
+        // Every rank gets past this only once all have finished training: nothing is saved after a rank died.
+        try DistributedRun.conclude(training: history, network: trained, communicator: communicator,
+                                    communicatingBefore: communicatingBefore, steps: trainer.memory.step)
+        guard isRoot else { return }
 
         if let finalTest = log.rows.last?.test {
             let accuracy = finalTest.accuracy.map { " accuracy \(format($0, digits: 4))" } ?? ""
