@@ -1,5 +1,11 @@
 # Shortcuts. Each target is a plain `swift` command that README.md also shows.
 
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# Every `swift test` of `make test` also writes its output here; the last line of `make test`
+# sums the Swift Testing results ("tests: N passed, M failed").
+TEST_LOG := .build-test.log
+
 # Debian packages the build and the tests need; installed by `make deps` when missing.
 APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev
 # Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md). Swift
@@ -13,7 +19,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: test-start deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -41,13 +47,18 @@ build: deps
 ## Tests with the default traits (OpenBLAS on), then without any trait (pure Swift),
 ## and a check that the trait-less test binary does not link OpenBLAS; then the MPI tests
 ## (mpirun -np 2 and -np 4) in a build with the MPI trait.
-test: test-default test-notraits test-mpi
+test: test-start test-default test-notraits test-mpi
+	@# Reaching this line means every run above passed (a failure stops make first).
+	@awk '/Test run with [0-9]+ tests? .*passed/ { n += $$5 } END { print "tests: " n+0 " passed, 0 failed" }' $(TEST_LOG)
+
+test-start:
+	@rm -f $(TEST_LOG)
 
 test-default: deps
-	swift test
+	swift test 2>&1 | tee -a $(TEST_LOG)
 
 test-notraits: deps
-	swift test --disable-default-traits --scratch-path $(NOTRAITS)
+	swift test --disable-default-traits --scratch-path $(NOTRAITS) 2>&1 | tee -a $(TEST_LOG)
 	@if ldd $(NOTRAITS)/debug/SwiftMLPPackageTests.xctest | grep -i openblas; then \
 	  echo "error: the trait-less build links OpenBLAS"; exit 1; \
 	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
@@ -60,7 +71,7 @@ TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation re
 ## Data-parallel training: the MPI trait in its own scratch folder, then the tests that run mpirun.
 test-mpi: deps-mpi
 	@if command -v mpirun >/dev/null && pkg-config --exists ompi-c; then \
-	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter DistributedTests; \
+	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter DistributedTests 2>&1 | tee -a $(TEST_LOG); \
 	else echo "Open MPI not found (mpirun, pkg-config ompi-c): MPI tests skipped"; fi
 
 ## The main job: train 784-256-128-10 on Fashion-MNIST, print test accuracy, save model and curves.
