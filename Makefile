@@ -19,7 +19,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: test-start deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -47,7 +47,7 @@ build: deps
 ## Tests with the default traits (OpenBLAS on), then without any trait (pure Swift),
 ## and a check that the trait-less test binary does not link OpenBLAS; then the MPI tests
 ## (mpirun -np 2 and -np 4) in a build with the MPI trait.
-test: test-start test-default test-notraits test-mpi
+test: test-start test-default test-notraits test-native test-mpi
 	@# Reaching this line means every run above passed (a failure stops make first).
 	@awk '/Test run with [0-9]+ tests? .*passed/ { n += $$5 } END { print "tests: " n+0 " passed, 0 failed" }' $(TEST_LOG)
 
@@ -68,6 +68,11 @@ TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation re
 	--loss cross-entropy --optimizer adam --epochs 15 --schedule cosine --backend openblas \
 	--save out/fashion-mnist.safetensors --plot out/fashion-mnist.svg
 
+## The GEMM tests again with the native flags and CPU defines of the release builds, so the
+## micro-kernel that `make run` and `make bench` use (AVX-512, FMA) is the one tested too.
+test-native: deps
+	swift test $(NATIVE) --scratch-path .build-native --filter LinearAlgebraTests 2>&1 | tee -a $(TEST_LOG)
+
 ## Data-parallel training: the MPI trait in its own scratch folder, then the tests that run mpirun.
 test-mpi: deps-mpi
 	@if command -v mpirun >/dev/null && pkg-config --exists ompi-c; then \
@@ -87,4 +92,4 @@ bench-distributed: deps-mpi deps-data
 	Benchmarks/distributed.sh
 
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI)
+	rm -rf .build $(NOTRAITS) $(MPI) .build-native
