@@ -15,15 +15,15 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     do {
         let file = try result.get()
-        var elementBytes = 0
+        var elements = 0
         for (name, tensor) in file.tensors {
             require(name != SafeTensors.metadataKey, "a tensor named \(SafeTensors.metadataKey)")
             require(tensor.shape.allSatisfy { $0 >= 0 }, "negative dimension")
             require(tensor.shape.reduce(1, *) == tensor.values.count, "values do not fill the shape")
-            elementBytes += tensor.values.count
+            elements += tensor.values.count
         }
         // Every element took at least 2 bytes of the file (F16/BF16).
-        require(2 * elementBytes <= size, "more elements than the file holds")
+        require(2 * elements <= size, "more elements than the file holds")
     } catch {
         _ = error.description  // the message a user sees must be producible too
     }
