@@ -40,10 +40,10 @@ for harness in "${harnesses[@]}"; do
     esac
     binary="$work/bin/fuzz-$harness"
     if [ ! -x "$binary" ] || [ "$library" -nt "$binary" ] || [ "$root/Fuzz/Harnesses/$file" -nt "$binary" ] \
-        || [ "$root/Fuzz/Harnesses/AllocationBound.swift" -nt "$binary" ]; then
+        || [ "$root/Fuzz/Harnesses/HarnessSupport.swift" -nt "$binary" ]; then
         echo "fuzz: building fuzz-$harness"
         swiftc "${flags[@]}" -module-name "Fuzz_$harness" -I "$module" \
-            "$root/Fuzz/Harnesses/$file" "$root/Fuzz/Harnesses/AllocationBound.swift" \
+            "$root/Fuzz/Harnesses/$file" "$root/Fuzz/Harnesses/HarnessSupport.swift" \
             -L "$module" -lNeuralNetwork -lz -use-ld=lld -o "$binary"
     fi
 done

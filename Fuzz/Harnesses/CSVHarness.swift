@@ -39,8 +39,9 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             case .values(let values, let width):
                 require(values.count == set.count * width && values.allSatisfy(\.isFinite), "regression targets")
             }
+            show("\(targets): accepted \(set.count) x \(set.featureCount), target width \(set.targetWidth)")
         } catch {
-            _ = error.description
+            show("\(targets): error: \(error.description)")  // the message must be producible too
         }
     }
     return 0

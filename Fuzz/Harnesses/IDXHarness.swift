@@ -50,8 +50,9 @@ func parse(_ bytes: [UInt8]) -> Result<IDXArray, IDXError> {
         require(!array.dimensions.isEmpty && array.dimensions.count <= 255, "dimension count")
         require(array.dimensions.allSatisfy { $0 > 0 }, "a dimension is not positive")
         require(array.dimensions.reduce(1, *) == array.bytes.count, "bytes do not fill the dimensions")
+        show("accepted\(bytes.first == 0x1F ? " (gzip)" : ""): dimensions \(array.dimensions)")
     case .failure(let error):
-        _ = error.description  // the message a user sees must be producible too
+        show("error: \(error.description)")  // the message a user sees must be producible too
     }
     return result
 }

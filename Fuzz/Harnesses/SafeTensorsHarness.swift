@@ -24,8 +24,10 @@ func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         // Every element took at least 2 bytes of the file (F16/BF16).
         require(2 * elements <= size, "more elements than the file holds")
+        show("accepted: " + file.names.map { "\($0) \(file.tensors[$0]!.shape)" }.joined(separator: ", ")
+             + (file.metadata.isEmpty ? "" : ", metadata \(file.metadata.count)"))
     } catch {
-        _ = error.description  // the message a user sees must be producible too
+        show("error: \(error.description)")  // the message a user sees must be producible too
     }
     return 0
 }

@@ -1,9 +1,15 @@
+// What every harness shares: the allocation budget, `require` and `show`.
+//
 // "Never allocate more than the file justifies", checked on every input: AddressSanitizer
 // reports each allocation and release to the hooks below, which track the largest single
 // block and the peak of live bytes while a reader runs. A harness traps when either exceeds
 // its budget, a multiple of the input's size plus a constant, so a reader whose memory grows
 // faster than its input (say quadratically) fails on a few-kilobyte input instead of needing
 // one large enough to hit libFuzzer's -malloc_limit_mb.
+#if canImport(Glibc)
+import Glibc
+#endif
+
 
 @_silgen_name("__sanitizer_install_malloc_and_free_hooks")
 func installSanitizerHooks(
@@ -62,4 +68,12 @@ struct AllocationBudget {
 /// -O builds, so a crash report says which property failed.
 func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
+}
+
+/// With FUZZ_SHOW set in the environment, prints a line per input saying what the reader
+/// answered (for looking at corpus entries: `FUZZ_SHOW=1 fuzz-csv -runs=1 FILES`).
+let showing = getenv("FUZZ_SHOW") != nil
+
+func show(_ line: @autoclosure () -> String) {
+    if showing { print(line()) }
 }
