@@ -92,13 +92,24 @@ private struct Parser {
             throw .invalidTargetColumns(file: file, reason: "all \(width) columns are targets; expected at least one feature column")
         }
 
-        // Every row is at least 2 bytes per cell, so these reservations stay within the input's size.
+        // Reservations are capped by the cells the bytes can hold (each takes a byte and a
+        // separator): rows are checked against the first line's width only as they are read,
+        // so a wide first line over many short lines must not reserve rows x width.
+        let cellLimit = (end - start + 1) / 2
+        func reservation(_ rows: Int, _ width: Int) -> Int {
+            let (product, overflow) = rows.multipliedReportingOverflow(by: width)
+            return overflow ? cellLimit : min(product, cellLimit)
+        }
         let rowEstimate = buffer[start..<end].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
         var features: [Float] = []
-        features.reserveCapacity(rowEstimate * featureCount)
+        features.reserveCapacity(reservation(rowEstimate, featureCount))
         var labels: [Int32] = []
         var values: [Float] = []
-        if labelColumn != nil { labels.reserveCapacity(rowEstimate) } else { values.reserveCapacity(rowEstimate * targetColumns.count) }
+        if labelColumn != nil {
+            labels.reserveCapacity(reservation(rowEstimate, 1))
+        } else {
+            values.reserveCapacity(reservation(rowEstimate, targetColumns.count))
+        }
         var rowTargets = [Float](repeating: 0, count: targetColumns.count)
 
         var pending: Line? = hasHeader ? nil : first
