@@ -19,7 +19,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -91,5 +91,10 @@ bench: deps
 bench-distributed: deps-mpi deps-data
 	Benchmarks/distributed.sh
 
+## Fuzz the format readers (libFuzzer + AddressSanitizer, Linux), FUZZ_SECONDS per harness; see Fuzz/README.md.
+FUZZ_SECONDS ?= 60
+fuzz:
+	Fuzz/run.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI) .build-native
+	rm -rf .build $(NOTRAITS) $(MPI) .build-native .build-fuzz
