@@ -127,7 +127,15 @@ enum Interruption {
     /// Installs the handler: it sets the flag, says so on standard error, and restores the
     /// default action so that a second Ctrl-C ends the process at once. It only touches a
     /// lock-free atomic and calls async-signal-safe functions (`write`, `signal`).
+    ///
+    /// SIGINT is also unblocked on the calling thread: a parent that starts `mlp` from a thread
+    /// with signals blocked (a libdispatch worker, as test runners do) would otherwise pass the
+    /// block on through `exec`, and Ctrl-C would stay pending.
     static func install() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             Interruption.requested.store(true, ordering: .relaxed)
             let message: StaticString = "\nSIGINT: stopping after this epoch (press Ctrl-C again to quit at once)\n"
