@@ -10,6 +10,20 @@
 ///
 /// Not part of the state: early stopping's best loss so far (a resumed run starts that
 /// bookkeeping afresh), the learning curves of earlier epochs.
+///
+/// **Determinism.** Given the same state, options, data, backend and thread count, training
+/// is bit-for-bit reproducible on one machine: the batches come from ``SeededGenerator``,
+/// every elementwise pass and reduction outside the GEMMs (bias gradients, the loss) runs on
+/// the calling thread in a fixed order, and the optimizer updates each parameter on its own. The thread count
+/// is part of the promise because of the GEMMs: a product's entries are sums over k, and a
+/// backend may change how those sums are cut and associated with the number of threads.
+/// Today neither fast backend splits k across threads (`SwiftBackend` gives each thread a band
+/// of whole rows or columns of C; OpenBLAS's level-3 driver partitions m and n), and runs with
+/// 1 and 2 threads have agreed in our measurements; but OpenBLAS chooses its blocking and
+/// kernels by thread count, matrix size and CPU (its kernels are picked per CPU at load time),
+/// so a different thread count or machine may round differently. Resume on the machine type
+/// and with the backend and thread count the run started with (`mlp train --resume` checks
+/// backend and threads).
 public struct TrainingState: Sendable, Equatable {
     /// Epochs completed (from 1); the resumed run starts with epoch `epoch + 1`.
     public var epoch: Int
