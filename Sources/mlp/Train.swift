@@ -187,6 +187,7 @@ struct TrainingSession {
                 let testResult = test.flatMap { try? trainer.evaluate($0) }
                 log.record(report, test: testResult)
                 checkpointFailure = checkpointFailure ?? checkpoints.afterEpoch(report.epoch, trainer: trainer)
+                ResidentMemory.log(epoch: report.epoch)
             })
         if let checkpointFailure { throw checkpointFailure }
         let lastEpoch = history.epochs.last?.epoch ?? resumedEpoch

@@ -13,13 +13,13 @@ import Glibc
                       "--backend", "swift", "--threads", "1", "--json"]
 
     /// The saved model of the uninterrupted run (computed once, shared by the tests).
-    static let uninterrupted: Result<Data, any Error> = Result {
+    static let uninterrupted: Result<[UInt8], any Error> = Result {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("model.safetensors")
         let result = try runTool(run + ["--save", model.path])
         guard result.exitStatus == 0 else { throw ToolFailure(run: result) }
-        return try Data(contentsOf: model)
+        return [UInt8](try contentsOfFile(model))
     }
 
     @Test("SIGKILL mid-epoch, then --resume: weights bit-identical to an uninterrupted run")
@@ -45,10 +45,10 @@ import Glibc
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["epoch"] as? Int
         }
         #expect(epochs == Array((kept + 1)...8))
-        #expect(try Data(contentsOf: model) == expected, "the resumed run's weights differ from the uninterrupted run's")
+        #expect(try [UInt8](contentsOfFile(model)) == expected, "the resumed run's weights differ from the uninterrupted run's")
         #expect(try latestEpoch(in: checkpoints) == 8)
         // The checkpoint's model is a model file like --save's.
-        #expect(try Data(contentsOf: URL(fileURLWithPath: checkpoints + "/latest/model.safetensors")) == expected)
+        #expect(try [UInt8](contentsOfFile(URL(fileURLWithPath: checkpoints + "/latest/model.safetensors"))) == expected)
     }
 
     @Test("SIGINT stops after the epoch with a checkpoint and a one-line error; resuming completes identically")
@@ -74,7 +74,7 @@ import Glibc
 
         let resumed = try runTool(Self.run + ["--resume", checkpoints, "--save", model.path])
         #expect(resumed.exitStatus == 0, "\(resumed.standardError)")
-        #expect(try Data(contentsOf: model) == expected)
+        #expect(try [UInt8](contentsOfFile(model)) == expected)
     }
 
     @Test("a resumed run must have the checkpoint's options; a fresh run does not overwrite a checkpoint")
@@ -152,7 +152,7 @@ final class StartedTool {
     }
 
     func standardError() throws -> String {
-        String(decoding: try Data(contentsOf: folder.appendingPathComponent("stderr")), as: UTF8.self)
+        String(decoding: try contentsOfFile(folder.appendingPathComponent("stderr")), as: UTF8.self)
     }
 
     /// Polls until the checkpoint folder's `latest` names `epoch` or a later one.

@@ -16,7 +16,7 @@ import Testing
         let result = try runTool(["train", "--layers", "2,64,64,2", "--epochs", "3", "--batch-size", "100", "--seed", "5",
                                   "--backend", backend, "--threads", "\(threads)", "--save", model.path, "--json"])
         guard result.exitStatus == 0 else { throw ToolFailure(run: result) }
-        return try Data(contentsOf: model)
+        return try contentsOfFile(model)
     }
 
     @Test("two seeded runs give bit-identical weights", arguments: configurations)
