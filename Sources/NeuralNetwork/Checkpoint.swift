@@ -48,15 +48,15 @@ public struct Checkpoint: Sendable, Equatable {
     ///
     /// - Throws: ``CheckpointError``; the previous latest checkpoint is then still intact.
     public func write(toFolder folder: String) throws(CheckpointError) {
-        let name = Self.folderName(epoch: state.epoch)
-        let partial = folder + "/." + name + ".partial", final = folder + "/" + name
         let latest = folder + "/" + Self.latestName
         do {
             try BinaryFile.makeFolder(atPath: folder)
+            // The latest checkpoint is never touched; a second write of its epoch (another run
+            // into the same folder) takes a second name.
             let current = try BinaryFile.symbolicLinkTarget(atPath: latest)
-            guard current != name else {
-                throw CheckpointError(path: final, problem: "is the latest checkpoint already; a run writes each epoch once")
-            }
+            var name = Self.folderName(epoch: state.epoch)
+            if current == name { name += "-b" }
+            let partial = folder + "/." + name + ".partial", final = folder + "/" + name
             try BinaryFile.removeFolder(atPath: partial)
             try BinaryFile.makeFolder(atPath: partial)
             try state.network.save(toFile: partial + "/model.safetensors")
@@ -72,12 +72,8 @@ public struct Checkpoint: Sendable, Equatable {
             for entry in try BinaryFile.contentsOfFolder(atPath: folder) where entry != name && Self.isCheckpointFolder(entry) {
                 try BinaryFile.removeFolder(atPath: folder + "/" + entry)
             }
-        } catch let error as CheckpointError {
-            throw error
-        } catch let error as FileError {
-            throw CheckpointError(path: folder, problem: error.description)
         } catch {
-            throw CheckpointError(path: folder, problem: "\(error)")
+            throw CheckpointError(path: folder, problem: error.description)
         }
     }
 

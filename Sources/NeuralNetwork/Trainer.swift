@@ -126,7 +126,7 @@ public final class Trainer<O: Optimizer> {
     /// the state of epoch k (see Trainer+Checkpoint.swift).
     public internal(set) var resumedAfterEpoch = 0
     /// Set it (from `onEpoch`, say on SIGINT) to end ``train(on:onBatch:onEpoch:)`` after the
-    /// current epoch; the history then ends with that epoch.
+    /// current epoch; the history then ends with that epoch. It stays set until cleared.
     public var stopRequested = false
     private var workspace: Workspace?
 
