@@ -77,6 +77,25 @@ import Glibc
         #expect(try [UInt8](contentsOfFile(model)) == expected)
     }
 
+    @Test("SIGINT without --checkpoint: stops after the epoch, saves nothing, says so")
+    func interruptWithoutCheckpoint() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("model.safetensors")
+        // The SWIFTMLP_RSS_LOG probe writes a line to standard error after every epoch.
+        let running = try StartedTool(Self.run + ["--save", model.path], environment: ["SWIFTMLP_RSS_LOG": "1"])
+        try running.waitForStandardError(containing: "rss epoch 1:")
+        kill(running.process.processIdentifier, SIGINT)
+        running.process.waitUntilExit()
+        let lines = try running.standardError().split(separator: "\n")
+        #expect(running.process.terminationStatus == 1)
+        #expect(lines.contains("SIGINT: stopping after this epoch (press Ctrl-C again to quit at once)"))
+        let last = String(lines.last ?? "")
+        #expect(last.hasPrefix("Error: interrupted (SIGINT) after epoch ")
+                && last.hasSuffix(" of 8; no checkpoint written (give --checkpoint DIR to keep progress)"), "\(last)")
+        #expect(!FileManager.default.fileExists(atPath: model.path))
+    }
+
     @Test("a resumed run must have the checkpoint's options; a fresh run does not overwrite a checkpoint")
     func mismatchesAreRefused() throws {
         let folder = try makeTemporaryFolder()
@@ -133,10 +152,11 @@ final class StartedTool {
     let process = Process()
     let folder: URL
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         folder = try makeTemporaryFolder()
         process.executableURL = toolURL
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = folder.appendingPathComponent("stdout"), err = folder.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
@@ -153,6 +173,17 @@ final class StartedTool {
 
     func standardError() throws -> String {
         String(decoding: try contentsOfFile(folder.appendingPathComponent("stderr")), as: UTF8.self)
+    }
+
+    /// Polls until standard error contains `text`.
+    func waitForStandardError(containing text: String, timeout: Duration = .seconds(120)) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try standardError().contains(text) { return }
+            guard process.isRunning else { throw TimeoutError(what: "the run ended before printing '\(text)': \(try standardError())") }
+            usleep(5_000)
+        }
+        throw TimeoutError(what: "no '\(text)' after \(timeout)")
     }
 
     /// Polls until the checkpoint folder's `latest` names `epoch` or a later one.
