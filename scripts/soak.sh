@@ -8,6 +8,10 @@
 # resident set after each epoch through the tool's SWIFTMLP_RSS_LOG=1 probe (VmRSS from
 # /proc/self/status). It prints the RSS after the first and the last epoch and the largest,
 # and fails when the last exceeds the first by more than SOAK_TOLERANCE_KB (default 2048).
+#
+# Some growth is by design: the run keeps one report per epoch (the learning curves for
+# --plot and the history), a few hundred bytes each, so 200 epochs add some 100 kB; the
+# training steps themselves allocate nothing after the first (see Trainer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
