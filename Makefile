@@ -1,16 +1,36 @@
 # Shortcuts. Each target is a plain `swift` command that README.md also shows.
 
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# Every `swift test` of `make test` also writes its output here; the last line of `make test`
+# sums the Swift Testing results ("tests: N passed, M failed").
+TEST_LOG := .build-test.log
+
 # Debian packages the build and the tests need; installed by `make deps` when missing.
 APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev
-# Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md):
-NATIVE := -Xswiftc -target-cpu -Xswiftc native
+# Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md). Swift
+# has no #if on target features, so the micro-kernel learns what the CPU has from defines
+# (see Sources/LinearAlgebra/GEMMMicroKernel.swift); they belong only next to -target-cpu native.
+CPU_DEFINES := $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),-Xswiftc -DSWIFTMLP_AVX512) \
+               $(if $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo y),-Xswiftc -DSWIFTMLP_FMA)
+NATIVE := -Xswiftc -target-cpu -Xswiftc native $(CPU_DEFINES)
 NOTRAITS := .build-notraits
+MPI := .build-mpi
+# Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
+APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: deps deps-data build test test-default test-notraits run bench clean
+.PHONY: test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+deps-mpi: deps
+	@missing=""; for p in $(APT_MPI_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -25,14 +45,20 @@ build: deps
 	swift build
 
 ## Tests with the default traits (OpenBLAS on), then without any trait (pure Swift),
-## and a check that the trait-less test binary does not link OpenBLAS.
-test: test-default test-notraits
+## and a check that the trait-less test binary does not link OpenBLAS; then the MPI tests
+## (mpirun -np 2 and -np 4) in a build with the MPI trait.
+test: test-start test-default test-notraits test-native test-mpi
+	@# Reaching this line means every run above passed (a failure stops make first).
+	@awk '/Test run with [0-9]+ tests? .*passed/ { n += $$5 } END { print "tests: " n+0 " passed, 0 failed" }' $(TEST_LOG)
+
+test-start:
+	@rm -f $(TEST_LOG)
 
 test-default: deps
-	swift test
+	swift test 2>&1 | tee -a $(TEST_LOG)
 
 test-notraits: deps
-	swift test --disable-default-traits --scratch-path $(NOTRAITS)
+	swift test --disable-default-traits --scratch-path $(NOTRAITS) 2>&1 | tee -a $(TEST_LOG)
 	@if ldd $(NOTRAITS)/debug/SwiftMLPPackageTests.xctest | grep -i openblas; then \
 	  echo "error: the trait-less build links OpenBLAS"; exit 1; \
 	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
@@ -42,6 +68,17 @@ TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation re
 	--loss cross-entropy --optimizer adam --epochs 15 --schedule cosine --backend openblas \
 	--save out/fashion-mnist.safetensors --plot out/fashion-mnist.svg
 
+## The GEMM tests again with the native flags and CPU defines of the release builds, so the
+## micro-kernel that `make run` and `make bench` use (AVX-512, FMA) is the one tested too.
+test-native: deps
+	swift test $(NATIVE) --scratch-path .build-native --filter LinearAlgebraTests 2>&1 | tee -a $(TEST_LOG)
+
+## Data-parallel training: the MPI trait in its own scratch folder, then the tests that run mpirun.
+test-mpi: deps-mpi
+	@if command -v mpirun >/dev/null && pkg-config --exists ompi-c; then \
+	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter DistributedTests 2>&1 | tee -a $(TEST_LOG); \
+	else echo "Open MPI not found (mpirun, pkg-config ompi-c): MPI tests skipped"; fi
+
 ## The main job: train 784-256-128-10 on Fashion-MNIST, print test accuracy, save model and curves.
 run: deps-data
 	@mkdir -p out
@@ -50,5 +87,9 @@ run: deps-data
 bench: deps
 	swift run -c release $(NATIVE) mlp-bench gemm
 
+## Samples/s and communication share for 1, 2 and 4 ranks (Fashion-MNIST).
+bench-distributed: deps-mpi deps-data
+	Benchmarks/distributed.sh
+
 clean:
-	rm -rf .build $(NOTRAITS)
+	rm -rf .build $(NOTRAITS) $(MPI) .build-native

@@ -16,6 +16,10 @@ let package = Package(
             name: "OpenBLAS",
             description: "Compile the OpenBLAS (cblas_sgemm) GEMM backend in. Off: a pure-Swift library."
         ),
+        .trait(
+            name: "MPI",
+            description: "Compile the MPI communicator in (Open MPI): data-parallel training with mlp train --distributed. Off by default."
+        ),
         .default(enabledTraits: ["OpenBLAS"]),
     ],
     dependencies: [
@@ -28,6 +32,11 @@ let package = Package(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"]), .brew(["openblas"])]
+        ),
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -45,6 +54,7 @@ let package = Package(
             dependencies: [
                 "LinearAlgebra",
                 "CZlib",
+                .target(name: "CMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -1,7 +1,10 @@
 import ArgumentParser
-import LinearAlgebra
 
+/// `mlp-bench`: the release-built benchmarks of SwiftMLP, one subcommand per benchmark.
 @main
 struct MLPBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mlp-bench", abstract: "Benchmarks for SwiftMLP.")
+    static let configuration = CommandConfiguration(
+        commandName: "mlp-bench",
+        abstract: "Benchmarks for SwiftMLP.",
+        subcommands: [GEMMBenchmark.self])
 }

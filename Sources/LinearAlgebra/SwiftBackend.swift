@@ -1,10 +1,48 @@
-/// Pure-Swift GEMM (placeholder: a correct loop nest; the BLIS-structured kernel replaces it).
+import Dispatch
+
+/// GEMM in pure Swift, built from BLIS parts: packing (``GEMMPacking``), an MR x NR SIMD
+/// micro-kernel (``GEMMMicroKernel``) and the five blocking loops around it (``GEMMBlocking``),
+/// with the product split over threads.
+///
+/// ## Threads
+///
+/// C is cut into exactly ``threads`` disjoint parts, either bands of rows (whole MR tiles) or
+/// bands of columns (whole NR tiles), whichever leaves the busiest thread the least work:
+///
+///     rows:    ceil(ceil(m / MR) / threads) * MR * n
+///     columns: ceil(ceil(n / NR) / threads) * NR * m
+///
+/// (ties go to columns). Each part is an independent product on its own thread
+/// (`DispatchQueue.concurrentPerform`) with its own packing buffers (taken from
+/// ``GEMMWorkspacePool``, so repeated products allocate nothing); the parts share no
+/// writable memory, so no synchronisation is needed beyond the join. A thread packs the
+/// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
+/// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
+/// products below ``defaultInlineLimit`` multiply-adds (where a dispatch costs more than it saves),
+/// everything runs inline on the caller's thread.
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 
+    /// Products of fewer multiply-adds (m n k) than this (2^22, about 160^3) run on the
+    /// calling thread alone. A libdispatch worker that is asleep takes some 50 microseconds to
+    /// start on this machine (a 2 x 100 us `concurrentPerform` takes 150 us; 2 x 50 us runs
+    /// serially), the time of about 2.5M multiply-adds on one core; with two threads a product of
+    /// T seconds takes about T/2 + 50 us, which wins only above ~5M multiply-adds.
+    static let defaultInlineLimit = 1 << 22
+
+    /// The inline limit of this instance (``defaultInlineLimit`` except in tests, which set 0 to
+    /// send even tiny products through the threaded path).
+    let inlineLimit: Int
+
+    /// A pure-Swift backend using `threads` threads per product.
     public init(threads: Int = 1) {
+        self.init(threads: threads, inlineLimit: Self.defaultInlineLimit)
+    }
+
+    init(threads: Int, inlineLimit: Int) {
         precondition(threads >= 1, "SwiftBackend: threads must be at least 1, got \(threads)")
         self.threads = threads
+        self.inlineLimit = inlineLimit
     }
 
     public var name: String { "swift" }
@@ -19,16 +57,74 @@ public struct SwiftBackend: GEMMBackend {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         site: GEMMCallSite
     ) {
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum: Float = 0
-                for p in 0..<k {
-                    let aip = transA == .none ? a[i * lda + p] : a[p * lda + i]
-                    let bpj = transB == .none ? b[p * ldb + j] : b[j * ldb + p]
-                    sum += aip * bpj
-                }
-                c[i * ldc + j] = beta == 0 ? alpha * sum : alpha * sum + beta * c[i * ldc + j]
+        let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
+        let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
+        if threads == 1 || (!overflowA && !overflowB && mnk < inlineLimit) {
+            GEMMWorkspacePool.withWorkspace(m: m, n: n, k: k) { workspace in
+                GEMMBlocking.multiply(
+                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, workspace: workspace)
+            }
+            return
+        }
+        let split = ThreadSplit(m: m, n: n, threads: threads)
+        let operands = Operands(a: a, b: b, c: c)
+        DispatchQueue.concurrentPerform(iterations: threads) { part in
+            let band = split.band(part)
+            if band.isEmpty { return }
+            // op(A) rows, op(B) columns and C entries of this part, as stored.
+            let (rowStart, rows, columnStart, columns) =
+                split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
+            let partA = transA == .none ? operands.a + rowStart * lda : operands.a + rowStart
+            let partB = transB == .none ? operands.b + columnStart : operands.b + columnStart * ldb
+            GEMMWorkspacePool.withWorkspace(m: rows, n: columns, k: k) { workspace in
+                GEMMBlocking.multiply(
+                    transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
+                    a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
+                    c: operands.c + rowStart * ldc + columnStart, ldc: ldc, workspace: workspace)
             }
         }
+    }
+}
+
+/// The pointers of one product, handed to the worker threads. Each thread writes only its own
+/// band of C (see ``ThreadSplit``), which is what makes sharing them sound.
+private struct Operands: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let b: UnsafePointer<Float>
+    let c: UnsafeMutablePointer<Float>
+}
+
+/// How C is cut into bands of whole micro-tiles, one per thread (see ``SwiftBackend``).
+struct ThreadSplit: Sendable {
+    /// True: bands of rows of C; false: bands of columns.
+    let alongRows: Bool
+    /// The extent of the split dimension (m or n).
+    let extent: Int
+    /// Tile size along the split dimension (MR or NR).
+    let tile: Int
+    /// Number of bands (= threads; trailing ones may be empty when tiles run out).
+    let parts: Int
+
+    init(m: Int, n: Int, threads: Int) {
+        let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
+        let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
+        let busiestByRows = (rowTiles + threads - 1) / threads * mr * n
+        let busiestByColumns = (columnTiles + threads - 1) / threads * nr * m
+        alongRows = busiestByRows < busiestByColumns
+        (extent, tile) = alongRows ? (m, mr) : (n, nr)
+        parts = threads
+    }
+
+    /// The rows (or columns) of band `part`: tiles are dealt out as evenly as possible, the
+    /// first `tiles % parts` bands getting one more.
+    func band(_ part: Int) -> Range<Int> {
+        let tiles = (extent + tile - 1) / tile
+        let base = tiles / parts, extra = tiles % parts
+        let firstTile = part * base + min(part, extra)
+        let count = base + (part < extra ? 1 : 0)
+        let start = min(firstTile * tile, extent)
+        let end = min((firstTile + count) * tile, extent)
+        return start..<end
     }
 }

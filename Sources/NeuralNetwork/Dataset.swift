@@ -3,7 +3,7 @@
 /// Image data stays as bytes (scaled to [0, 1] by `scale` only when a batch is assembled), so
 /// Fashion-MNIST's 60,000 training images take 47 MB instead of 188 MB. Targets are either
 /// class labels, expanded to one-hot rows per batch, or real-valued rows for regression.
-public struct Dataset: Sendable {
+public struct Dataset: Sendable, Equatable {
     /// The feature storage.
     public enum Features: Sendable, Equatable {
         /// Bytes, each multiplied by `scale` when a batch is assembled (1/255 for images).

@@ -122,6 +122,11 @@ public final class Trainer<O: Optimizer> {
     public let options: TrainingOptions
     /// The shuffling stream; capture and restore it to resume a run exactly.
     public var generator: SeededGenerator
+    /// The ranks training together (one, ``SingleProcessCommunicator``, unless given): with
+    /// several, each rank steps on its ``Communicator/share(of:)`` of every global batch and
+    /// the gradients are averaged over the global batch (``GradientExchange``) before the update.
+    public let communicator: any Communicator
+    private let exchange: GradientExchange?
     /// Epochs already run before this trainer took over: 0, or k after ``resume(from:)`` with
     /// the state of epoch k (see Trainer+Checkpoint.swift).
     public internal(set) var resumedAfterEpoch = 0
@@ -132,9 +137,14 @@ public final class Trainer<O: Optimizer> {
 
     /// A trainer for `network`.
     ///
+    /// With a `communicator` of several ranks this is a collective call: every rank makes its
+    /// trainer at the same point, and all take rank 0's parameters (the other ranks' `network`
+    /// gives only the shapes).
+    ///
     /// - Throws: ``TrainingError/invalidOption(name:value:expected:)`` for a batch size or epoch
     ///   count below 1, a validation fraction outside [0, 1), or a negative patience.
-    public init(network: Network, optimizer: O, backend: any GEMMBackend, options: TrainingOptions = TrainingOptions()) throws(TrainingError) {
+    public init(network: Network, optimizer: O, backend: any GEMMBackend, options: TrainingOptions = TrainingOptions(),
+                communicator: any Communicator = SingleProcessCommunicator()) throws(TrainingError) {
         guard options.batchSize >= 1 else { throw .invalidOption(name: "batchSize", value: "\(options.batchSize)", expected: "at least 1") }
         guard options.epochs >= 1 else { throw .invalidOption(name: "epochs", value: "\(options.epochs)", expected: "at least 1") }
         guard options.validationFraction >= 0 && options.validationFraction < 1 else {
@@ -149,6 +159,9 @@ public final class Trainer<O: Optimizer> {
         self.backend = backend
         self.options = options
         self.generator = SeededGenerator(seed: options.seed)
+        self.communicator = communicator
+        exchange = communicator.size > 1 ? GradientExchange(for: network, communicator: communicator) : nil
+        communicator.broadcastParameters(of: &self.network)
     }
 
     private func workspace(rows: Int) -> Workspace {
@@ -159,7 +172,8 @@ public final class Trainer<O: Optimizer> {
     }
 
     /// One gradient step on one batch: forward, backward, update. Returns the batch's mean
-    /// loss before the update.
+    /// loss before the update. With several ranks, every rank calls it with its own share (an
+    /// empty one included) and the step and the loss are those of all the shares together.
     ///
     /// - Throws: ``TrainingError`` when the batch does not fit the network, or
     ///   ``TrainingError/nonFiniteLoss(epoch:batch:loss:)`` (epoch 1, batch = this step's number
@@ -168,22 +182,33 @@ public final class Trainer<O: Optimizer> {
     public func step(inputs: Matrix, targets: Matrix, learningRate: Float? = nil) throws(TrainingError) -> Float {
         do { try network.checkBatch(inputs: inputs, targets: targets) } catch { throw .network(error) }
         let n = inputs.rows
-        guard n > 0 else { return 0 }
+        guard n > 0 || exchange != nil else { return 0 }  // with several ranks, an empty share still takes part
         let workspace = workspace(rows: n)
-        network.load(inputs, targets, into: workspace)
-        let loss = Float(stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate) / Double(n))
+        if n > 0 { network.load(inputs, targets, into: workspace) }
+        let totals = stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate)
+        let loss = Float(totals.lossSum / Double(max(totals.rows, 1)))
         guard loss.isFinite else { throw .nonFiniteLoss(epoch: 1, batch: memory.step + 1, loss: loss) }
         return loss
     }
 
-    /// Forward, loss sum, backward and update on the batch already in the workspace.
-    private func stepLoaded(_ workspace: Workspace, rows n: Int, learningRate: Float) -> Double {
-        network.forward(workspace, rows: n, backend: backend)
-        let lossSum = network.lossSum(workspace, rows: n)
-        guard lossSum.isFinite else { return lossSum }
-        network.backward(workspace, rows: n, backend: backend)
+    /// Forward, loss sum (and correct count), backward and update on the `n` rows already in
+    /// the workspace. With several ranks the gradients and figures are first summed over all
+    /// ranks (``GradientExchange``), so the update and the returned totals cover the global batch.
+    private func stepLoaded(_ workspace: Workspace, rows n: Int, learningRate: Float, countingCorrect: Bool = false) -> StepTotals {
+        var totals = StepTotals(lossSum: 0, correct: 0, rows: n)
+        if n > 0 {
+            network.forward(workspace, rows: n, backend: backend)
+            totals.lossSum = network.lossSum(workspace, rows: n)
+            // The outputs are those of the forward pass before the update.
+            if countingCorrect { totals.correct = network.correctCount(workspace, rows: n) }
+            if totals.lossSum.isFinite { network.backward(workspace, rows: n, backend: backend) }
+        }
+        // Every rank takes part whatever its loss, so none waits forever; a non-finite loss
+        // anywhere makes the global sum non-finite and no rank updates.
+        if let exchange { totals = exchange.allreduce(workspace, totals) }
+        guard totals.lossSum.isFinite, totals.rows > 0 else { return totals }
         memory.apply(optimizer, to: &network, workspace: workspace, learningRate: learningRate)
-        return lossSum
+        return totals
     }
 
     /// Trains on `dataset` for ``TrainingOptions/epochs`` epochs (less when stopping early).
@@ -227,15 +252,16 @@ public final class Trainer<O: Optimizer> {
             var lossSum = 0.0, correct = 0, seen = 0
             for batch in 0..<batchCount {
                 let start = batch * batchSize, rows = min(batchSize, count - start)
-                training.copyBatch(order[start..<(start + rows)], inputs: workspace.inputs, targets: workspace.targets)
-                let batchLoss = stepLoaded(workspace, rows: rows, learningRate: learningRate)
+                let share = communicator.share(of: start..<(start + rows))
+                training.copyBatch(order[share], inputs: workspace.inputs, targets: workspace.targets)
+                let totals = stepLoaded(workspace, rows: share.count, learningRate: learningRate, countingCorrect: accuracyApplies)
+                let batchLoss = totals.lossSum
                 guard batchLoss.isFinite else {
                     throw .nonFiniteLoss(epoch: epoch, batch: batch + 1, loss: Float(batchLoss / Double(rows)))
                 }
                 lossSum += batchLoss
                 seen += rows
-                // The outputs are those of the forward pass before the update.
-                let batchCorrect = accuracyApplies ? network.correctCount(workspace, rows: rows) : 0
+                let batchCorrect = totals.correct
                 correct += batchCorrect
                 if let onBatch {
                     onBatch(BatchReport(

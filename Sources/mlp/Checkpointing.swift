@@ -23,7 +23,10 @@ struct CheckpointOptions: ParsableArguments {
     var folder: String? { checkpoint ?? resume }
 
     /// Options that cannot go with these.
-    func validate(initFile: String?, patience: Int?) throws {
+    func validate(initFile: String?, patience: Int?, distributed: Bool) throws {
+        if folder != nil, distributed {
+            throw CommandError("--checkpoint and --resume cannot be combined with --distributed (checkpoints are single-process for now)")
+        }
         if resume != nil, initFile != nil {
             throw CommandError("--resume and --init exclude each other: a resumed run starts from the checkpoint's weights")
         }
@@ -68,10 +71,11 @@ struct RunCheckpoints {
 
     /// Before training: with `--resume`, loads the checkpoint, checks its settings and hands its
     /// state to `trainer`; without, refuses a `--checkpoint` folder that already holds one (a
-    /// fresh run must not replace a run's progress). Installs the SIGINT handler.
+    /// fresh run must not replace a run's progress). Installs the SIGINT handler when asked
+    /// (not in a distributed run, whose ranks would each stop on their own).
     ///
     /// - Returns: the epoch the checkpoint was taken after (0 for a fresh run).
-    func prepare<O: Optimizer>(_ trainer: Trainer<O>) throws -> Int {
+    func prepare<O: Optimizer>(_ trainer: Trainer<O>, handlesInterrupt: Bool = true) throws -> Int {
         var epoch = 0
         if let folder = options.resume {
             let checkpoint: Checkpoint
@@ -88,7 +92,7 @@ struct RunCheckpoints {
                                    + "continue it with --resume \(folder), or choose another folder")
             }
         }
-        Interruption.install()
+        if handlesInterrupt { Interruption.install() }
         return epoch
     }
 

@@ -52,6 +52,8 @@ struct Train: ParsableCommand {
     var json = false
     @Flag(help: "Run every product on two backends and report their largest differences per layer and equation.")
     var verify = false
+    @Flag(help: "Data-parallel training over MPI: run as `mpirun -np N mlp train --distributed ...` (mlp built with --traits MPI).")
+    var distributed = false
 
     /// The built-in two-spirals set is small (1000 points) and wants more, smaller steps than
     /// an image set: its defaults differ, and any flag given wins.
@@ -74,12 +76,17 @@ struct Train: ParsableCommand {
         }
         if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
         if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
-        try checkpointOptions.validate(initFile: initFile, patience: patience)
+        if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
+        try checkpointOptions.validate(initFile: initFile, patience: patience, distributed: distributed)
     }
 
     func run() throws {
-        let session = try TrainingSession(command: self)
-        try session.run()
+        let communicator = try DistributedRun.communicator(distributed: distributed)
+        try DistributedRun.naming(communicator) {
+            let session = try TrainingSession(command: self, communicator: communicator)
+            try session.run()
+        }
+        DistributedRun.finish(communicator)
     }
 }
 
@@ -91,9 +98,11 @@ struct TrainingSession {
     let network: Network
     let backend: any GEMMBackend
     let checker: CheckingBackend?
+    let communicator: any Communicator
 
-    init(command: Train) throws {
+    init(command: Train, communicator: any Communicator = SingleProcessCommunicator()) throws {
         self.command = command
+        self.communicator = communicator
         let architectureFlags = command.architectureOptions
         let givenSizes = try architectureFlags.sizes()
 
@@ -106,20 +115,24 @@ struct TrainingSession {
         }
         let defaultSizes = [training.featureCount, 64, 64, training.targetWidth]
 
-        if let initFile = command.initFile {
-            let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
-            network = try Network(contentsOfFile: initFile, architecture: architecture)
-            try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
-        } else {
-            let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
-            try Self.check(architecture.sizes, against: training, what: "--layers")
-            guard let initializer = Initializer(name: command.initializer) else {
-                throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
+        // With several ranks, rank 0 alone initialises or reads --init, and sends the network to the others.
+        network = try DistributedRun.fromRoot(communicator) { [training] in
+            if let initFile = command.initFile {
+                let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
+                let network = try Network(contentsOfFile: initFile, architecture: architecture)
+                try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
+                return network
+            } else {
+                let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
+                try Self.check(architecture.sizes, against: training, what: "--layers")
+                guard let initializer = Initializer(name: command.initializer) else {
+                    throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
+                }
+                return try architecture.makeNetwork(initializer: initializer, seed: command.seed)
             }
-            network = try architecture.makeNetwork(initializer: initializer, seed: command.seed)
         }
 
-        let primary = try command.compute.make()
+        let primary = try DistributedRun.compute(command.compute, communicator).make()
         if command.verify {
             let other: BackendKind = primary.name == "swift" ? (BackendKind.isOpenBLASCompiled ? .openblas : .reference) : .swift
             let checker = CheckingBackend(primary: primary, reference: try other.make(threads: primary.threads))
@@ -157,25 +170,30 @@ struct TrainingSession {
 
     /// Trains with the optimizer's concrete type (the trainer is generic over it).
     private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions, scheduleName: String) throws {
-        let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options)
+        let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options, communicator: communicator)
+        let isRoot = communicator.isRoot, communicatingBefore = communicator.secondsCommunicating
         let checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
             network: network, optimizer: optimizer, options: options, schedule: scheduleName, backend: backend,
             data: command.dataOptions.data.map { String($0.split(separator: "/").last ?? "") } ?? "built-in two spirals",
             training: training))
-        let resumedEpoch = try checkpoints.prepare(trainer)
+        // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it).
+        let resumedEpoch = try checkpoints.prepare(trainer, handlesInterrupt: communicator.size == 1)
         var checkpointFailure: CommandError?
         var log = TrainingLog(json: command.json, epochs: command.epochs)
         if !command.json, resumedEpoch > 0 {
             writeToStandardError("resuming from \(command.checkpointOptions.resume ?? "") after epoch \(resumedEpoch)\n")
         }
-        if !command.json {
+        if !command.json && isRoot {
             writeToStandardError("training \(Architecture(of: network)) on \(training.count) samples with \(optimizer), "
-                                 + "backend \(backend.name), \(backend.threads) thread(s)\n")
+                                 + "backend \(backend.name), \(backend.threads) thread(s)"
+                                 + DistributedRun.note(communicator, batchSize: options.batchSize) + "\n")
         }
         var progress = ProgressBar()
         let history = try trainer.train(
             on: training,
             onBatch: { report in
+                DistributedRun.injectFault(communicator, step: trainer.memory.step)
+                guard isRoot else { return }
                 let left = Double(report.batchCount - report.batch) * Double(options.batchSize)
                     + Double(options.epochs - report.epoch) * Double(training.count)
                 progress.update(epoch: report.epoch, epochs: options.epochs, batch: report.batch, batches: report.batchCount,
@@ -183,6 +201,7 @@ struct TrainingSession {
                                 secondsLeft: report.samplesPerSecond > 0 ? left / report.samplesPerSecond : 0)
             },
             onEpoch: { report in
+                guard isRoot else { return }
                 progress.finishLine()
                 let testResult = test.flatMap { try? trainer.evaluate($0) }
                 log.record(report, test: testResult)
@@ -193,6 +212,10 @@ struct TrainingSession {
         let lastEpoch = history.epochs.last?.epoch ?? resumedEpoch
         if let interruption = checkpoints.interruption(lastEpoch: lastEpoch, epochs: options.epochs) { throw interruption }
         let trained = trainer.network
+        // Every rank gets past this only once all have finished training: nothing is saved after a rank died.
+        try DistributedRun.conclude(training: history, network: trained, communicator: communicator,
+                                    communicatingBefore: communicatingBefore, steps: trainer.memory.step)
+        guard isRoot else { return }
 
         if let finalTest = log.rows.last?.test {
             let accuracy = finalTest.accuracy.map { " accuracy \(format($0, digits: 4))" } ?? ""

@@ -115,30 +115,11 @@ public indirect enum JSONValue: Sendable, Equatable {
             guard n.isFinite else { return "null" }
             if n == n.rounded() && abs(n) < 1e15 { return String(Int(n)) }
             return "\(n)"
-        case .string(let s): return Self.quoted(s)
+        case .string(let s): return jsonQuoted(s)
         case .array(let a): return "[" + a.map(\.serialized).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.map { Self.quoted($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
+            return "{" + members.map { jsonQuoted($0.0) + ":" + $0.1.serialized }.joined(separator: ",") + "}"
         }
-    }
-
-    /// `s` as a JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 
@@ -146,5 +127,9 @@ public indirect enum JSONValue: Sendable, Equatable {
 public struct JSONError: Error, Equatable, CustomStringConvertible {
     public var offset: Int
     public var expected: String
+    public init(offset: Int, expected: String) {
+        self.offset = offset
+        self.expected = expected
+    }
     public var description: String { "JSON at byte \(offset): expected \(expected)" }
 }

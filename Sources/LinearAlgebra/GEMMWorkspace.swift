@@ -1,0 +1,80 @@
+import Synchronization
+
+/// The packing buffers of one sequential blocked GEMM: a block of packed A, a panel of packed
+/// B and one MR x NR scratch tile for the edges of C.
+///
+/// Sized for a problem shape (never larger than the block sizes of ``GEMMBlocking`` need) and
+/// aligned to 64 bytes, a cache line and a 512-bit vector. A workspace serves one thread at a
+/// time (hence `@unchecked Sendable`: it moves between threads, it is never shared); one that
+/// is big enough serves any number of later products, see ``GEMMWorkspacePool``.
+final class GEMMWorkspace: @unchecked Sendable {
+    /// Capacity of ``packedA`` in floats: `roundUp(min(m, MC), MR) * min(k, KC)`.
+    let capacityA: Int
+    /// Capacity of ``packedB`` in floats: `roundUp(min(n, NC), NR) * min(k, KC)`.
+    let capacityB: Int
+    /// Packed A block (see ``GEMMPacking/packA(_:a:lda:i0:p0:mc:kc:into:)``).
+    let packedA: UnsafeMutablePointer<Float>
+    /// Packed B panel (see ``GEMMPacking/packB(_:b:ldb:p0:j0:kc:nc:into:)``).
+    let packedB: UnsafeMutablePointer<Float>
+    /// MR x NR floats for a tile that the edge of C cuts.
+    let edgeTile: UnsafeMutablePointer<Float>
+    private let memory: UnsafeMutableRawPointer
+
+    /// Buffers for products with op(A) of `m x k` and op(B) of `k x n` (or any smaller).
+    init(m: Int, n: Int, k: Int) {
+        let kernel = GEMMMicroKernel.self
+        let depth = min(k, GEMMBlocking.kc)
+        capacityA = Self.roundUp(min(m, GEMMBlocking.mc), to: kernel.mr) * depth
+        capacityB = Self.roundUp(min(n, GEMMBlocking.nc), to: kernel.nr) * depth
+        let alignment = 64
+        let floatsPerAlignment = alignment / MemoryLayout<Float>.stride
+        let offsetB = Self.roundUp(capacityA, to: floatsPerAlignment)
+        let offsetEdge = offsetB + Self.roundUp(capacityB, to: floatsPerAlignment)
+        let count = offsetEdge + kernel.mr * kernel.nr
+        memory = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: alignment)
+        let floats = memory.bindMemory(to: Float.self, capacity: count)
+        packedA = floats
+        packedB = floats + offsetB
+        edgeTile = floats + offsetEdge
+    }
+
+    /// Whether these buffers are large enough for an `m x n x k` product.
+    func fits(m: Int, n: Int, k: Int) -> Bool {
+        let depth = min(k, GEMMBlocking.kc)
+        return Self.roundUp(min(m, GEMMBlocking.mc), to: GEMMMicroKernel.mr) * depth <= capacityA
+            && Self.roundUp(min(n, GEMMBlocking.nc), to: GEMMMicroKernel.nr) * depth <= capacityB
+    }
+
+    deinit { memory.deallocate() }
+
+    /// The smallest multiple of `step` that is >= `value`.
+    static func roundUp(_ value: Int, to step: Int) -> Int { (value + step - 1) / step * step }
+}
+
+/// Workspaces kept between products, so that a steady stream of GEMMs (a training loop)
+/// allocates no packing buffers after its first steps.
+///
+/// ``withWorkspace(m:n:k:_:)`` takes a pooled workspace that fits, or makes one, and returns it
+/// to the pool afterwards; the pool keeps at most ``capacity`` of them. A workspace is capped by
+/// the block sizes (at most `(MC + NC) * KC` floats, about 6.2 MiB), so the pool holds at most
+/// a few tens of MiB however large the products.
+enum GEMMWorkspacePool {
+    /// The most workspaces kept: enough for one product on every core of a large machine.
+    static let capacity = 16
+    private static let pool = Mutex<[GEMMWorkspace]>([])
+
+    /// Runs `body` with a workspace that fits an `m x n x k` product, used by no one else meanwhile.
+    static func withWorkspace<R>(m: Int, n: Int, k: Int, _ body: (GEMMWorkspace) -> R) -> R {
+        let pooled = pool.withLock { workspaces -> GEMMWorkspace? in
+            guard let index = workspaces.firstIndex(where: { $0.fits(m: m, n: n, k: k) }) else { return nil }
+            return workspaces.remove(at: index)
+        }
+        let workspace = pooled ?? GEMMWorkspace(m: m, n: n, k: k)
+        defer {
+            pool.withLock { workspaces in
+                if workspaces.count < capacity { workspaces.append(workspace) }
+            }
+        }
+        return body(workspace)
+    }
+}

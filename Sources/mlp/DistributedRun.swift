@@ -1,0 +1,154 @@
+import NeuralNetwork
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The parts of `mlp train --distributed` that are not training: joining the MPI ranks, rank 0
+/// making the network for all, threads per rank, the end-of-run agreement and summary, and the
+/// fault injection the tests use. See docs/DISTRIBUTED.md.
+///
+/// Who does what: every rank reads the data (each needs every sample, since the shuffled order
+/// decides which rank takes which); rank 0 alone initialises or loads `--init`, prints, writes
+/// `--json`, plots and saves; the others stay silent unless they fail.
+enum DistributedRun {
+    /// The environment variable that makes one rank die mid-training, for the tests:
+    /// `RANK:STEP` kills rank RANK with SIGKILL after its STEP-th step (counted from 1 over the
+    /// whole run), as a crash would.
+    static let faultVariable = "MLP_DISTRIBUTED_FAULT"
+
+    /// The communicator for this run: MPI's world with `--distributed`, one process otherwise.
+    static func communicator(distributed: Bool) throws -> any Communicator {
+        guard distributed else { return SingleProcessCommunicator() }
+        #if MPI
+        return MPICommunicator()
+        #else
+        throw CommandError("--distributed needs an mlp built with MPI: swift build --traits OpenBLAS,MPI (Open MPI: apt-get install libopenmpi-dev openmpi-bin)")
+        #endif
+    }
+
+    /// Runs `body`; on failure, names the failing rank when there are several (a failing rank
+    /// then exits without finalising MPI, and mpirun ends the others).
+    static func naming<R>(_ communicator: any Communicator, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error where communicator.size > 1 {
+            throw CommandError("rank \(communicator.rank) of \(communicator.size): \(MLP.message(for: error))")
+        }
+    }
+
+    /// Ends MPI after a successful run.
+    static func finish(_ communicator: any Communicator) {
+        #if MPI
+        (communicator as? MPICommunicator)?.finalize()
+        #endif
+    }
+
+    /// Rank 0 runs `make` and every rank returns its network: rank 0's, serialised as a
+    /// safetensors file (architecture and weights) and broadcast. When `make` fails on rank 0,
+    /// it rethrows there and the others stop with an error naming rank 0, instead of waiting.
+    static func fromRoot(_ communicator: any Communicator, _ make: () throws -> Network) throws -> Network {
+        guard communicator.size > 1 else { return try make() }
+        if communicator.isRoot {
+            let network: Network
+            do { network = try make() } catch {
+                _ = communicator.broadcast(bytes: nil)
+                throw error
+            }
+            _ = communicator.broadcast(bytes: network.safeTensors.serialized())
+            return network
+        }
+        guard let bytes = communicator.broadcast(bytes: nil) else {
+            throw CommandError("rank 0 could not make the network (see its message)")
+        }
+        return try Network(safeTensors: SafeTensors(bytes: bytes, fileName: "<rank 0's network>"), fileName: "<rank 0's network>")
+    }
+
+    /// The compute options with a thread count shared fairly: without `--threads`, the ranks on
+    /// this machine divide its cores (at least one thread each).
+    static func compute(_ options: ComputeOptions, _ communicator: any Communicator) -> ComputeOptions {
+        guard communicator.size > 1, options.threads == nil else { return options }
+        var shared = options
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #if MPI
+        let local = MPICommunicator.localSize ?? communicator.size
+        #else
+        let local = communicator.size
+        #endif
+        shared.threads = max(1, cores / max(local, 1))
+        return shared
+    }
+
+    /// ", on N ranks (global batch B split by rank)" for the start line, or nothing.
+    static func note(_ communicator: any Communicator, batchSize: Int) -> String {
+        communicator.size > 1 ? ", \(communicator.size) ranks sharing each batch of \(batchSize)" : ""
+    }
+
+    /// An FNV-1a-style hash of the 32-bit patterns of every weight and bias, layer after layer.
+    static func parameterHash(_ network: Network) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for l in network.layers.indices {
+            guard let (weights, bias) = try? network.parameters(layer: l) else { continue }
+            for value in weights.elements + bias {
+                hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        return hash
+    }
+
+    /// Kills this rank with SIGKILL if ``faultVariable`` asks for it at this step.
+    static func injectFault(_ communicator: any Communicator, step: Int) {
+        guard let value = getenv(faultVariable) else { return }
+        let parts = String(cString: value).split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] == communicator.rank, parts[1] == step else { return }
+        writeToStandardError("rank \(communicator.rank): killed at step \(step) by \(faultVariable) (fault injection)\n")
+        kill(getpid(), SIGKILL)
+    }
+
+    /// After training: checks that every rank holds rank 0's weights (a hash of their bits,
+    /// broadcast from rank 0: the ranks took identical steps, so any difference is a bug or a
+    /// corrupted transfer, and that rank stops with an error), waits until every rank has got
+    /// here (a rank that died or stopped never arrives, so mpirun ends the root before it saves
+    /// anything), then has rank 0 print
+    ///
+    ///     distributed: N ranks, S samples/s, communication C% of training time, step T ms,
+    ///     lone allreduce A ms, P parameters (4P bytes per allreduce)
+    ///
+    /// where C averages over the ranks their seconds inside collectives during training over their
+    /// seconds of training (one more allreduce, of two floats), T is the mean step time, and A is
+    /// the mean of 20 allreduces of the step's buffer (P + 3 floats) right after a barrier: the
+    /// transfer itself, without the waiting for a slower rank that C includes.
+    static func conclude(training history: TrainingHistory, network: Network, communicator: any Communicator,
+                         communicatingBefore: Double, steps: Int) throws {
+        guard !(communicator is SingleProcessCommunicator) else { return }
+        let parameterCount = network.parameterCount
+        let mine = parameterHash(network)
+        var root = mine
+        withUnsafeMutableBytes(of: &root) { communicator.broadcast($0, root: 0) }
+        guard root == mine else {
+            throw CommandError("the weights on this rank differ from rank 0's after training (hash \(mine) vs \(root))")
+        }
+
+        let seconds = history.epochs.reduce(0) { $0 + $1.seconds }
+        var figures: [Float] = [Float(communicator.secondsCommunicating - communicatingBefore), Float(seconds)]
+        figures.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
+
+        var probe = [Float](repeating: 0, count: parameterCount + 3)
+        let repeats = 20
+        communicator.barrier()
+        let before = communicator.secondsCommunicating
+        probe.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
+        let lone = (communicator.secondsCommunicating - before) / Double(repeats)
+        communicator.barrier()
+
+        guard communicator.isRoot, figures[1] > 0, steps > 0 else { return }
+        let share = Double(figures[0] / figures[1]) * 100
+        let samples = history.epochs.reduce(0) { $0 + $1.samplesPerSecond * $1.seconds }
+        writeToStandardError("distributed: \(communicator.size) ranks, \(format(samples / seconds, digits: 1)) samples/s, "
+                             + "communication \(format(share, digits: 1))% of training time, "
+                             + "step \(format(seconds / Double(steps) * 1000, digits: 3)) ms, "
+                             + "lone allreduce \(format(lone * 1000, digits: 3)) ms, "
+                             + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce)\n")
+    }
+}
