@@ -26,4 +26,10 @@ import Testing
         let second = try Self.trainedModel(backend: backend, threads: threads)
         #expect(first == second, "\(backend) with \(threads) thread(s)")
     }
+
+    /// The Swift backend cuts C, never k, among threads: its thread count changes nothing.
+    /// (OpenBLAS's does: see `TrainingState`.)
+    @Test func swiftBackendResultsDoNotDependOnThreads() throws {
+        #expect(try Self.trainedModel(backend: "swift", threads: 1) == Self.trainedModel(backend: "swift", threads: 2))
+    }
 }
