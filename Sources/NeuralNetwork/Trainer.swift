@@ -111,7 +111,7 @@ public struct TrainingHistory: Sendable, Equatable {
 /// A trainer is used from one thread; its ``network`` is a value and can be handed on.
 public final class Trainer<O: Optimizer> {
     /// The network as trained so far.
-    public private(set) var network: Network
+    public internal(set) var network: Network
     /// The update rule.
     public let optimizer: O
     /// The rule's per-parameter state (checkpointable).
@@ -127,6 +127,12 @@ public final class Trainer<O: Optimizer> {
     /// the gradients are averaged over the global batch (``GradientExchange``) before the update.
     public let communicator: any Communicator
     private let exchange: GradientExchange?
+    /// Epochs already run before this trainer took over: 0, or k after ``resume(from:)`` with
+    /// the state of epoch k (see Trainer+Checkpoint.swift).
+    public internal(set) var resumedAfterEpoch = 0
+    /// Set it (from `onEpoch`, say on SIGINT) to end ``train(on:onBatch:onEpoch:)`` after the
+    /// current epoch; the history then ends with that epoch. It stays set until cleared.
+    public var stopRequested = false
     private var workspace: Workspace?
 
     /// A trainer for `network`.
@@ -235,10 +241,11 @@ public final class Trainer<O: Optimizer> {
         let batchCount = (count + batchSize - 1) / batchSize
         let accuracyApplies = network.reportsAccuracy(on: training)
         var order = Array(0..<count)
+        if resumedAfterEpoch > 0 { try restoreOrder(&order) }
         var bestLoss = Double.infinity, bestNetwork: Network?, epochsWithoutImprovement = 0
         let clock = ContinuousClock()
 
-        for epoch in 1...options.epochs {
+        for epoch in stride(from: resumedAfterEpoch + 1, through: options.epochs, by: 1) {
             if options.shuffle { generator.shuffle(&order) }
             let learningRate = options.schedule.learningRate(base: optimizer.learningRate, epoch: epoch - 1)
             let started = clock.now
@@ -288,6 +295,7 @@ public final class Trainer<O: Optimizer> {
                     break
                 }
             }
+            if stopRequested { break }
         }
         return history
     }

@@ -62,8 +62,10 @@ struct ArchitectureOptions: ParsableArguments {
         } else {
             lossValue = Self.defaultLoss(for: outputActivation)
         }
-        return Architecture(sizes: sizes, hiddenActivation: hidden, outputActivation: outputActivation,
-                            loss: lossValue, maxoutPieces: maxoutPieces)
+        let architecture = Architecture(sizes: sizes, hiddenActivation: hidden, outputActivation: outputActivation,
+                                        loss: lossValue, maxoutPieces: maxoutPieces)
+        try ModelSizeLimit.check(architecture, flag: "--layers")
+        return architecture
     }
 
     /// The loss that pairs with an output activation: cross-entropy for softmax, binary

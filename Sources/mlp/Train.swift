@@ -16,6 +16,7 @@ struct Train: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var architectureOptions: ArchitectureOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var checkpointOptions: CheckpointOptions
 
     @Option(help: "Update rule: sgd, momentum, nesterov, rmsprop, adam, adamw.")
     var optimizer = "adam"
@@ -76,6 +77,7 @@ struct Train: ParsableCommand {
         if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
         if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
         if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
+        try checkpointOptions.validate(initFile: initFile, patience: patience, distributed: distributed)
     }
 
     func run() throws {
@@ -163,14 +165,24 @@ struct TrainingSession {
                                       seed: command.seed, validationFraction: command.validationSplit,
                                       patience: command.patience, restoresBestNetwork: command.patience != nil,
                                       schedule: schedule)
-        try train(with: optimizer, options: options)
+        try train(with: optimizer, options: options, scheduleName: scheduleName)
     }
 
     /// Trains with the optimizer's concrete type (the trainer is generic over it).
-    private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions) throws {
+    private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions, scheduleName: String) throws {
         let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options, communicator: communicator)
         let isRoot = communicator.isRoot, communicatingBefore = communicator.secondsCommunicating
+        let checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
+            network: network, optimizer: optimizer, options: options, schedule: scheduleName, backend: backend,
+            data: command.dataOptions.data.map { String($0.split(separator: "/").last ?? "") } ?? "built-in two spirals",
+            training: training))
+        // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it).
+        let resumedEpoch = try checkpoints.prepare(trainer, handlesInterrupt: communicator.size == 1)
+        var checkpointFailure: CommandError?
         var log = TrainingLog(json: command.json, epochs: command.epochs)
+        if !command.json, resumedEpoch > 0 {
+            writeToStandardError("resuming from \(command.checkpointOptions.resume ?? "") after epoch \(resumedEpoch)\n")
+        }
         if !command.json && isRoot {
             writeToStandardError("training \(Architecture(of: network)) on \(training.count) samples with \(optimizer), "
                                  + "backend \(backend.name), \(backend.threads) thread(s)"
@@ -193,7 +205,12 @@ struct TrainingSession {
                 progress.finishLine()
                 let testResult = test.flatMap { try? trainer.evaluate($0) }
                 log.record(report, test: testResult)
+                checkpointFailure = checkpointFailure ?? checkpoints.afterEpoch(report.epoch, trainer: trainer)
+                ResidentMemory.log(epoch: report.epoch)
             })
+        if let checkpointFailure { throw checkpointFailure }
+        let lastEpoch = history.epochs.last?.epoch ?? resumedEpoch
+        if let interruption = checkpoints.interruption(lastEpoch: lastEpoch, epochs: options.epochs) { throw interruption }
         let trained = trainer.network
         // Every rank gets past this only once all have finished training: nothing is saved after a rank died.
         try DistributedRun.conclude(training: history, network: trained, communicator: communicator,

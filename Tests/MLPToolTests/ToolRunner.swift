@@ -30,8 +30,8 @@ func runTool(_ arguments: [String], in directory: URL? = nil, environment: [Stri
     process.waitUntilExit()
     try out.close()
     try err.close()
-    return ToolRun(standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                   standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+    return ToolRun(standardOutput: String(decoding: try contentsOfFile(outURL), as: UTF8.self),
+                   standardError: String(decoding: try contentsOfFile(errURL), as: UTF8.self),
                    exitStatus: process.terminationStatus)
 }
 
