@@ -19,7 +19,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -91,10 +91,18 @@ bench: deps
 bench-distributed: deps-mpi deps-data
 	Benchmarks/distributed.sh
 
+## The test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer (.build-asan, .build-tsan).
+sanitize: deps
+	scripts/sanitize.sh all
+
+## 200 epochs with a checkpoint per epoch; prints resident memory after epoch 1 and epoch 200.
+soak: deps
+	scripts/soak.sh 200
+
 ## Fuzz the format readers (libFuzzer + AddressSanitizer, Linux), FUZZ_SECONDS per harness; see Fuzz/README.md.
 FUZZ_SECONDS ?= 60
 fuzz:
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI) .build-native .build-fuzz
+	rm -rf .build $(NOTRAITS) $(MPI) .build-native .build-fuzz .build-asan .build-tsan
