@@ -64,7 +64,7 @@ struct ArchitectureOptions: ParsableArguments {
         }
         let architecture = Architecture(sizes: sizes, hiddenActivation: hidden, outputActivation: outputActivation,
                                         loss: lossValue, maxoutPieces: maxoutPieces)
-        try ModelSizeLimit.check(architecture, flag: "--layers")
+        try ModelSizeLimit.check(architecture, flag: layers != nil ? "--layers" : "the network the data implies,")
         return architecture
     }
 

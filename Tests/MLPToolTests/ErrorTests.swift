@@ -15,6 +15,7 @@ import Testing
             try path("text.csv").write("0,1,2\n1,abc,4\n")
             try path("labels.csv").write("0,1,2\n7,3,4\n")
             try path("nan.csv").write("0,1,2\n1,nan,4\n")
+            try path("huge-label.csv").write("2147483646,1\n")  // a fuzzer's find: 2^31 - 1 classes
             try path("corrupt.safetensors").write("this is not a model")
             let idx = path("idx")
             try FileManager.default.createDirectory(at: idx, withIntermediateDirectories: true)
@@ -45,6 +46,7 @@ import Testing
         (["train", "--data", "@/text.csv"], "text.csv: line 2, column 2: expected a number, found 'abc'"),
         (["train", "--data", "@/labels.csv", "--layers", "2,4,3"], "labels.csv: line 2"),
         (["train", "--data", "@/nan.csv"], "nan.csv: line 2"),
+        (["train", "--data", "@/huge-label.csv"], "the network the data implies, 1,64,64,2147483647: 139586441343 parameters"),
         (["train", "--data", "@/idx"], "train-images-idx3-ubyte"),
         (["train", "--data", "@/magic"], "magic"),
         (["train", "--data", "@/good.csv", "--activation", "relu7"], "unknown activation 'relu7'"),
