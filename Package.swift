@@ -79,10 +79,15 @@ let package = Package(
                 "LinearAlgebra",
                 "NeuralNetwork",
                 "SVGChart",
+                "MallocCounter",
+                // Only for `mlp-bench overhead`, which calls cblas_sgemm directly to measure the backend's cost.
+                .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/MLPBench"
         ),
+        // Counts heap allocations in mlp-bench (it defines malloc & co.; only the benchmark links it).
+        .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
 
         // MARK: - Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
