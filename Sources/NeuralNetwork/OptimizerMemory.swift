@@ -83,15 +83,9 @@ public struct OptimizerMemory: Sendable, Equatable {
     ) {
         var step = unprepared
         optimizer.prepare(&step)
-        let count = parameters.count
         states.withUnsafeMutableBufferPointer { s in
             let storage = s.baseAddress ?? UnsafeMutablePointer<Float>(bitPattern: 16)!  // never read when the rule has no slots
-            for i in 0..<count {
-                let (w, state) = optimizer.update(gradient: gradients[i], parameter: parameters[i],
-                                                  state: O.State(from: storage, index: i, stride: count), step: step)
-                parameters[i] = w
-                state.store(to: storage, index: i, stride: count)
-            }
+            optimizer.update(parameters: parameters, gradients: gradients, states: storage, step: step)
         }
     }
 }

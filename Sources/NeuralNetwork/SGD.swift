@@ -24,5 +24,17 @@ public struct SGD: Optimizer {
         return (parameter - step.learningRate * g, state)
     }
 
+    /// The rule over a tensor in one vectorisable pass (the same values as the scalar rule).
+    public func update(parameters: UnsafeMutableBufferPointer<Float>, gradients g: UnsafePointer<Float>,
+                       states: UnsafeMutablePointer<Float>, step: OptimizationStep) {
+        guard let w = parameters.baseAddress else { return }
+        let eta = step.learningRate, lambda = weightDecay
+        if step.weightDecayApplies {
+            for i in 0..<parameters.count { w[i] = w[i] - eta * (g[i] + lambda * w[i]) }
+        } else {
+            for i in 0..<parameters.count { w[i] = w[i] - eta * g[i] }
+        }
+    }
+
     public var description: String { "sgd(learningRate: \(learningRate), weightDecay: \(weightDecay))" }
 }
