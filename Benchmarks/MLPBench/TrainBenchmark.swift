@@ -87,10 +87,14 @@ struct TrainBenchmark: ParsableCommand {
             for size in batches {
                 let batch = Self.batch(rows: size, from: dataset)
                 let trainers = try made.map { try Self.trainer(network, $0, batchSize: size) }
+                // SWIFTMLP_MALLOC_TRAP=1 under a debugger: stop at the first allocation of the counted steps.
+                let trap: Int32 = ProcessInfo.processInfo.environment["SWIFTMLP_MALLOC_TRAP"] != nil ? 1 : 0
                 for (index, trainer) in trainers.enumerated() {
                     try trainer.step(inputs: batch.inputs, targets: batch.targets)
                     let before = mallocCounterAllocations()
+                    mallocCounterArmTrap(trap)
                     for _ in 0..<100 { try trainer.step(inputs: batch.inputs, targets: batch.targets) }
+                    mallocCounterArmTrap(0)
                     let allocations = Int(mallocCounterAllocations() - before)
                     rows[index].allocationsPer100Steps[String(size)] = allocations
                 }

@@ -12,7 +12,15 @@ extern void *__libc_memalign(size_t alignment, size_t size);
 
 static unsigned long allocations;
 
-static inline void count(void) { __atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED); }
+static int armed;
+
+static inline void count(void) {
+    __atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+    // Debugging aid: with the trap armed, the first allocation stops in the debugger.
+    if (__atomic_load_n(&armed, __ATOMIC_RELAXED)) { armed = 0; __builtin_debugtrap(); }
+}
+
+void mallocCounterArmTrap(int on) { __atomic_store_n(&armed, on, __ATOMIC_RELAXED); }
 
 void *malloc(size_t size) { count(); return __libc_malloc(size); }
 void *calloc(size_t n, size_t size) { count(); return __libc_calloc(n, size); }

@@ -45,6 +45,9 @@ final class GEMMWorkspace: @unchecked Sendable {
             && Self.roundUp(min(n, GEMMBlocking.nc), to: GEMMMicroKernel.nr) * depth <= capacityB
     }
 
+    /// Floats of packing space, the measure by which a full pool keeps the larger workspaces.
+    var size: Int { capacityA + capacityB }
+
     deinit { memory.deallocate() }
 
     /// The smallest multiple of `step` that is >= `value`.
@@ -72,7 +75,15 @@ enum GEMMWorkspacePool {
         let workspace = pooled ?? GEMMWorkspace(m: m, n: n, k: k)
         defer {
             pool.withLock { workspaces in
-                if workspaces.count < capacity { workspaces.append(workspace) }
+                if workspaces.count < capacity {
+                    workspaces.append(workspace)
+                } else if let smallest = workspaces.indices.min(by: { workspaces[$0].size < workspaces[$1].size }),
+                          workspaces[smallest].size < workspace.size {
+                    // A full pool keeps the larger workspaces, which fit more products: a pool
+                    // filled by small products early on would otherwise make every later large
+                    // one allocate.
+                    workspaces[smallest] = workspace
+                }
             }
         }
         return body(workspace)

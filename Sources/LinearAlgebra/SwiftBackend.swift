@@ -68,20 +68,12 @@ public struct SwiftBackend: GEMMBackend {
             return
         }
         let split = ThreadSplit(m: m, n: n, threads: threads)
-        let operands = Operands(a: a, b: b, c: c)
-        DispatchQueue.concurrentPerform(iterations: threads) { part in
-            let band = split.band(part)
-            if band.isEmpty { return }
-            // op(A) rows, op(B) columns and C entries of this part, as stored.
-            let (rowStart, rows, columnStart, columns) =
-                split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
-            let partA = transA == .none ? operands.a + rowStart * lda : operands.a + rowStart
-            let partB = transB == .none ? operands.b + columnStart : operands.b + columnStart * ldb
-            GEMMWorkspacePool.withWorkspace(m: rows, n: columns, k: k) { workspace in
-                GEMMBlocking.multiply(
-                    transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
-                    a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
-                    c: operands.c + rowStart * ldc + columnStart, ldc: ldc, workspace: workspace)
+        var product = ThreadedProduct(
+            split: split, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        withUnsafePointer(to: &product) { product in
+            GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in
+                product.assumingMemoryBound(to: ThreadedProduct.self).pointee.run(part: part)
             }
         }
     }

@@ -13,4 +13,7 @@ unsigned long mallocCounterAllocations(void);
 /// 1 when the counting wrappers are the process's allocator (checked by allocating once).
 int mallocCounterIsActive(void);
 
+/// With `on` nonzero, the next allocation raises SIGTRAP (for finding it in a debugger).
+void mallocCounterArmTrap(int on);
+
 #endif
