@@ -38,9 +38,15 @@ public struct CrossoverTable: Sendable, Equatable, Codable {
             self.openblasSeconds = openblasSeconds
         }
 
-        /// The faster backend for this product.
-        public var winner: BackendKind { openblasSeconds < swiftSeconds ? .openblas : .swift }
+        /// The backend ``AutoBackend`` takes for this product: OpenBLAS when it is faster by more
+        /// than ``CrossoverTable/openBLASMargin``, else the Swift kernel. (OpenBLAS's idle
+        /// workers keep spinning for a while after a threaded call and slow whatever runs next,
+        /// so a near tie goes to the kernel that leaves no busy threads behind.)
+        public var winner: BackendKind { openblasSeconds < swiftSeconds * (1 - CrossoverTable.openBLASMargin) ? .openblas : .swift }
     }
+
+    /// The fraction by which OpenBLAS must beat the Swift kernel to be chosen (0.05).
+    public static let openBLASMargin = 0.05
 
     /// Where and how the table was measured (CPU, build, date), free text.
     public var source: String
