@@ -86,14 +86,14 @@ let package = Package(
             ],
             path: "Benchmarks/MLPBench"
         ),
-        // Counts heap allocations in mlp-bench (it defines malloc & co.; only the benchmark links it).
+        // Counts heap allocations (it defines malloc & co.): linked only by mlp-bench and the NeuralNetwork tests.
         .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
 
         // MARK: - Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(
             name: "NeuralNetworkTests",
-            dependencies: ["NeuralNetwork", "LinearAlgebra"],
+            dependencies: ["NeuralNetwork", "LinearAlgebra", "MallocCounter"],
             resources: [.copy("Fixtures")]
         ),
         // The tool's tests run the built `mlp` binary; depending on it makes `swift test` build it first.

@@ -11,11 +11,13 @@ extern void *__libc_realloc(void *pointer, size_t size);
 extern void *__libc_memalign(size_t alignment, size_t size);
 
 static unsigned long allocations;
+static __thread unsigned long threadAllocations;
 
 static int armed;
 
 static inline void count(void) {
     __atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+    threadAllocations += 1;
     // Debugging aid: with the trap armed, the first allocation stops in the debugger.
     if (__atomic_load_n(&armed, __ATOMIC_RELAXED)) { armed = 0; __builtin_debugtrap(); }
 }
@@ -36,6 +38,8 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
     *result = pointer;
     return 0;
 }
+
+unsigned long mallocCounterThreadAllocations(void) { return threadAllocations; }
 
 unsigned long mallocCounterAllocations(void) { return __atomic_load_n(&allocations, __ATOMIC_RELAXED); }
 

@@ -1,4 +1,4 @@
-// Counts heap allocations in the benchmark process; no Swift API beyond these two functions.
+// Counts heap allocations in the benchmark (and the allocation tests' binary); no Swift API beyond these two functions.
 //
 // The benchmark executable defines malloc, calloc, realloc, posix_memalign, aligned_alloc and
 // memalign (see MallocCounter.c). Symbols of the executable come first in ELF symbol lookup, so
@@ -9,6 +9,9 @@
 
 /// Allocations (successful or not) made so far by any thread of the process.
 unsigned long mallocCounterAllocations(void);
+
+/// Allocations made so far by the calling thread.
+unsigned long mallocCounterThreadAllocations(void);
 
 /// 1 when the counting wrappers are the process's allocator (checked by allocating once).
 int mallocCounterIsActive(void);
