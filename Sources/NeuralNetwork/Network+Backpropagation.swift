@@ -15,6 +15,7 @@
 extension Network {
     /// Runs the forward pass on the first `rows` rows of `workspace.inputs`.
     func forward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
+        workspace.threads = backend.threads
         for (l, layer) in layers.enumerated() {
             let x = l == 0 ? UnsafePointer(workspace.inputs) : UnsafePointer(workspace.outputs[l - 1])
             switch layer {

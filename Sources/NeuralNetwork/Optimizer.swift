@@ -83,6 +83,10 @@ public struct OptimizationStep: Sendable, Hashable {
     /// computes them itself).
     public var biasCorrections: SIMD2<Float>?
 
+    /// Threads a rule may split its tensor loop over (the training backend's thread count, so
+    /// the update runs on the threads that computed the gradients); 1 runs it on the caller.
+    public var threads: Int = 1
+
     public init(learningRate: Float, count: Int, weightDecayApplies: Bool = true) {
         self.learningRate = learningRate
         self.count = count

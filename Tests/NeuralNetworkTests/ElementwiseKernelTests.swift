@@ -87,6 +87,26 @@ import Testing
         compareTensorRule(try AdamW(learningRate: 0.1), decay: decay)
     }
 
+    @Test("SGD split over threads gives the single-threaded result", arguments: [1, 2, 3])
+    func sgdOverThreads(threads: Int) throws {
+        let count = (1 << 16) + 37
+        let gradients = Self.values(count, seed: 21).map { $0.isFinite ? $0 : 0.5 }
+        let start = Self.values(count, seed: 22).map { $0.isFinite ? $0 : 0.25 }
+        for sgd in [try SGD(learningRate: 0.1), try SGD(learningRate: 0.1, weightDecay: 0.01)] {
+            var split = start, whole = start
+            var step = OptimizationStep(learningRate: 0.1, count: 1)
+            var state: Float = 0
+            gradients.withUnsafeBufferPointer { g in
+                step.threads = threads
+                split.withUnsafeMutableBufferPointer { sgd.update(parameters: $0, gradients: g.baseAddress!, states: &state, step: step) }
+                step.threads = 1
+                whole.withUnsafeMutableBufferPointer { sgd.update(parameters: $0, gradients: g.baseAddress!, states: &state, step: step) }
+            }
+            #expect(split.map(\.bitPattern) == whole.map(\.bitPattern))
+            #expect(whole[5] == start[5] - 0.1 * (gradients[5] + sgd.weightDecay * start[5]))
+        }
+    }
+
     @Test("predict into a kept workspace equals predict, in batches of the workspace's capacity")
     func predictIntoWorkspace() throws {
         let network = try Network(sizes: [9, 7, 3], hiddenActivation: .relu, outputActivation: .softmax,
