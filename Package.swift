@@ -79,16 +79,21 @@ let package = Package(
                 "LinearAlgebra",
                 "NeuralNetwork",
                 "SVGChart",
+                "MallocCounter",
+                // Only for `mlp-bench overhead`, which calls cblas_sgemm directly to measure the backend's cost.
+                .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/MLPBench"
         ),
+        // Counts heap allocations (it defines malloc & co.): linked only by mlp-bench and the NeuralNetwork tests.
+        .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
 
         // MARK: - Tests
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(
             name: "NeuralNetworkTests",
-            dependencies: ["NeuralNetwork", "LinearAlgebra"],
+            dependencies: ["NeuralNetwork", "LinearAlgebra", "MallocCounter"],
             resources: [.copy("Fixtures")]
         ),
         // The tool's tests run the built `mlp` binary; depending on it makes `swift test` build it first.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import SVGChart
 
 /// `mlp-bench gemm`: every fast GEMM backend on square, odd and MLP shapes, checked against
 /// the reference, then timed.
@@ -41,6 +42,9 @@ struct GEMMBenchmark: ParsableCommand {
 
     @Option(help: ArgumentHelp("Also write the results as a JSON list to this file.", valueName: "file"))
     var json: String?
+
+    @Option(help: ArgumentHelp("Also write a chart of GFLOP/s against square size per backend and thread count (SVG).", valueName: "file"))
+    var svg: String?
 
     @Flag(help: "A short run: sizes 64 and 256, the MLP forward shape, a shorter time per entry.")
     var quick = false
@@ -86,6 +90,7 @@ struct GEMMBenchmark: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(records).write(to: URL(fileURLWithPath: json), options: .atomic)
         }
+        if let svg { try chart(records).svg().write(toFile: svg, atomically: true, encoding: .utf8) }
     }
 
     /// The products to run: squares without transposes, then the explicit shapes with each pair.
@@ -118,6 +123,20 @@ struct GEMMBenchmark: ParsableCommand {
                 gflops: 2 * Double(shape.m) * Double(shape.n) * Double(shape.k) / seconds[index] / 1e9,
                 maxRelativeError: errors[index], check: check.description)
         }
+    }
+
+    /// GFLOP/s against n for the square products, one line per backend and thread count.
+    func chart(_ records: [Record]) -> LineChart {
+        let squares = records.filter { $0.m == $0.n && $0.n == $0.k && $0.transA == "N" && $0.transB == "N" }
+        var keys: [String] = []
+        for record in squares where !keys.contains("\(record.backend), \(record.threads) thr") {
+            keys.append("\(record.backend), \(record.threads) thr")
+        }
+        let series = keys.map { key in
+            LineChart.Series(name: key, points: squares.filter { "\($0.backend), \($0.threads) thr" == key }
+                .sorted { $0.n < $1.n }.map { (Double($0.n), $0.gflops) })
+        }
+        return LineChart(title: "SGEMM, n x n x n", xLabel: "n", yLabel: "GFLOP/s", series: series, logarithmicX: true)
     }
 
     /// The aligned table of all records, with each one's ratio to OpenBLAS.

@@ -9,7 +9,8 @@ public enum BackendKind: String, Sendable, CaseIterable, CustomStringConvertible
     case swift
     /// `OpenBLASBackend`: cblas_sgemm, present only with the `OpenBLAS` trait.
     case openblas
-    /// The faster of the compiled fast backends.
+    /// ``AutoBackend``: per product the faster of the compiled fast backends, from a
+    /// ``CrossoverTable`` (plain ``SwiftBackend`` without the `OpenBLAS` trait).
     case auto
 
     public var description: String { rawValue }
@@ -66,7 +67,7 @@ public enum BackendKind: String, Sendable, CaseIterable, CustomStringConvertible
             #endif
         case .auto:
             #if OpenBLAS
-            return OpenBLASBackend(threads: threads)
+            return AutoBackend(threads: threads)
             #else
             return SwiftBackend(threads: threads)
             #endif

@@ -45,6 +45,9 @@ final class GEMMWorkspace: @unchecked Sendable {
             && Self.roundUp(min(n, GEMMBlocking.nc), to: GEMMMicroKernel.nr) * depth <= capacityB
     }
 
+    /// Floats of packing space, the measure by which a full pool keeps the larger workspaces.
+    var size: Int { capacityA + capacityB }
+
     deinit { memory.deallocate() }
 
     /// The smallest multiple of `step` that is >= `value`.
@@ -54,7 +57,7 @@ final class GEMMWorkspace: @unchecked Sendable {
 /// Workspaces kept between products, so that a steady stream of GEMMs (a training loop)
 /// allocates no packing buffers after its first steps.
 ///
-/// ``withWorkspace(m:n:k:_:)`` takes a pooled workspace that fits, or makes one, and returns it
+/// ``withWorkspace(m:n:k:_:)`` takes the smallest pooled workspace that fits, or makes one, and returns it
 /// to the pool afterwards; the pool keeps at most ``capacity`` of them. A workspace is capped by
 /// the block sizes (at most `(MC + NC) * KC` floats, about 6.2 MiB), so the pool holds at most
 /// a few tens of MiB however large the products.
@@ -66,13 +69,27 @@ enum GEMMWorkspacePool {
     /// Runs `body` with a workspace that fits an `m x n x k` product, used by no one else meanwhile.
     static func withWorkspace<R>(m: Int, n: Int, k: Int, _ body: (GEMMWorkspace) -> R) -> R {
         let pooled = pool.withLock { workspaces -> GEMMWorkspace? in
-            guard let index = workspaces.firstIndex(where: { $0.fits(m: m, n: n, k: k) }) else { return nil }
+            // Best fit: the smallest that fits, leaving larger ones to the larger parts that
+            // other threads are packing at the same moment.
+            var index: Int?
+            for (i, candidate) in workspaces.enumerated() where candidate.fits(m: m, n: n, k: k) {
+                if index == nil || candidate.size < workspaces[index!].size { index = i }
+            }
+            guard let index else { return nil }
             return workspaces.remove(at: index)
         }
         let workspace = pooled ?? GEMMWorkspace(m: m, n: n, k: k)
         defer {
             pool.withLock { workspaces in
-                if workspaces.count < capacity { workspaces.append(workspace) }
+                if workspaces.count < capacity {
+                    workspaces.append(workspace)
+                } else if let smallest = workspaces.indices.min(by: { workspaces[$0].size < workspaces[$1].size }),
+                          workspaces[smallest].size < workspace.size {
+                    // A full pool keeps the larger workspaces, which fit more products: a pool
+                    // filled by small products early on would otherwise make every later large
+                    // one allocate.
+                    workspaces[smallest] = workspace
+                }
             }
         }
         return body(workspace)

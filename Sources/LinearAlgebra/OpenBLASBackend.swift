@@ -50,10 +50,19 @@ public struct OpenBLASBackend: GEMMBackend {
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
             return
         }
-        if Self.currentThreads.exchange(threads, ordering: .relaxed) != threads {
+        // A plain load on the common path (the count rarely changes); a locked exchange costs
+        // more than a whole 8x8x8 product's worth of bookkeeping.
+        if Self.currentThreads.load(ordering: .relaxed) != threads {
+            Self.currentThreads.store(threads, ordering: .relaxed)
             openblas_set_num_threads(Int32(threads))
         }
         let block = largestDimension
+        if m <= block && n <= block && k <= block {
+            // void cblas_sgemm(Order, TransA, TransB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
+                        a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            return
+        }
         for i0 in stride(from: 0, to: m, by: block) {
             let mb = min(block, m - i0)
             for j0 in stride(from: 0, to: n, by: block) {

@@ -13,7 +13,7 @@ import Dispatch
 ///     columns: ceil(ceil(n / NR) / threads) * NR * m
 ///
 /// (ties go to columns). Each part is an independent product on its own thread
-/// (`DispatchQueue.concurrentPerform`) with its own packing buffers (taken from
+/// (``GEMMThreadPool``: the caller and `threads - 1` workers) with its own packing buffers (taken from
 /// ``GEMMWorkspacePool``, so repeated products allocate nothing); the parts share no
 /// writable memory, so no synchronisation is needed beyond the join. A thread packs the
 /// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
@@ -23,12 +23,12 @@ import Dispatch
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 
-    /// Products of fewer multiply-adds (m n k) than this (2^22, about 160^3) run on the
-    /// calling thread alone. A libdispatch worker that is asleep takes some 50 microseconds to
-    /// start on this machine (a 2 x 100 us `concurrentPerform` takes 150 us; 2 x 50 us runs
-    /// serially), the time of about 2.5M multiply-adds on one core; with two threads a product of
-    /// T seconds takes about T/2 + 50 us, which wins only above ~5M multiply-adds.
-    static let defaultInlineLimit = 1 << 22
+    /// Products of fewer multiply-adds (m n k) than this (2^18, about 64^3) run on the calling
+    /// thread alone. With libdispatch's `concurrentPerform`, whose sleeping workers took some 50
+    /// microseconds to start here, the limit was 2^22; ``GEMMThreadPool``'s workers are still
+    /// spinning between the products of a training step and start within a microsecond or two,
+    /// so a product is worth splitting from a few tens of microseconds of work on.
+    static let defaultInlineLimit = 1 << 18
 
     /// The inline limit of this instance (``defaultInlineLimit`` except in tests, which set 0 to
     /// send even tiny products through the threaded path).
@@ -68,20 +68,12 @@ public struct SwiftBackend: GEMMBackend {
             return
         }
         let split = ThreadSplit(m: m, n: n, threads: threads)
-        let operands = Operands(a: a, b: b, c: c)
-        DispatchQueue.concurrentPerform(iterations: threads) { part in
-            let band = split.band(part)
-            if band.isEmpty { return }
-            // op(A) rows, op(B) columns and C entries of this part, as stored.
-            let (rowStart, rows, columnStart, columns) =
-                split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
-            let partA = transA == .none ? operands.a + rowStart * lda : operands.a + rowStart
-            let partB = transB == .none ? operands.b + columnStart : operands.b + columnStart * ldb
-            GEMMWorkspacePool.withWorkspace(m: rows, n: columns, k: k) { workspace in
-                GEMMBlocking.multiply(
-                    transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
-                    a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
-                    c: operands.c + rowStart * ldc + columnStart, ldc: ldc, workspace: workspace)
+        var product = ThreadedProduct(
+            split: split, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        withUnsafePointer(to: &product) { product in
+            GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in
+                product.assumingMemoryBound(to: ThreadedProduct.self).pointee.run(part: part)
             }
         }
     }

@@ -233,6 +233,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible, LosslessStr
                 for j in 0..<columns { dot += g[j] * ai[j] }
                 for j in 0..<columns { g[j] = ai[j] * (g[j] - dot) }
             }
+        } else if self == .relu {
+            Self.reluBackpropagate(gradient, preactivation: z, count: rows * columns)
         } else {
             for i in 0..<(rows * columns) { gradient[i] *= derivative(z[i]) }
         }

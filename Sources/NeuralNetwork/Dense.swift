@@ -72,7 +72,9 @@ public struct Dense: Sendable, Equatable {
                       into: z, backend: backend, layer: layer)
         bias.withUnsafeBufferPointer { b in
             let columns = outputSize
-            if activation == .softmax {
+            if activation == .relu {
+                Activation.reluAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns)
+            } else if activation == .softmax {
                 for s in 0..<n {
                     let zs = z + s * columns, as_ = a + s * columns
                     for j in 0..<columns { zs[j] += b[j]; as_[j] = zs[j] }

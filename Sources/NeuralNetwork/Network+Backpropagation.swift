@@ -15,6 +15,7 @@
 extension Network {
     /// Runs the forward pass on the first `rows` rows of `workspace.inputs`.
     func forward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
+        workspace.threads = backend.threads
         for (l, layer) in layers.enumerated() {
             let x = l == 0 ? UnsafePointer(workspace.inputs) : UnsafePointer(workspace.outputs[l - 1])
             switch layer {
@@ -132,6 +133,31 @@ extension Network {
             }
         }
         return result
+    }
+
+    /// The outputs A^L for `inputs` written into `result`, through a caller-kept `workspace`, so
+    /// that repeated inference allocates nothing: batches of up to `workspace.capacity` rows.
+    ///
+    /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when `inputs` has the wrong width.
+    /// - Precondition: `result` is `inputs.rows x outputSize` and `workspace` was made for this network.
+    public func predict(_ inputs: Matrix, into result: inout Matrix, workspace: Workspace, backend: any GEMMBackend) throws(NetworkError) {
+        try checkBatch(inputs: inputs)
+        precondition(result.rows == inputs.rows && result.columns == outputSize,
+                     "predict: result is \(result.rows)x\(result.columns), expected \(inputs.rows)x\(outputSize)")
+        precondition(workspace.fits(self, rows: 1), "predict: the workspace was made for another network")
+        let n = inputs.rows, last = layers.count - 1
+        inputs.withUnsafeBufferPointer { x in
+            result.withUnsafeMutableBufferPointer { out in
+                var start = 0
+                while start < n {
+                    let rows = min(workspace.capacity, n - start)
+                    workspace.inputs.update(from: x.baseAddress! + start * inputSize, count: rows * inputSize)
+                    forward(workspace, rows: rows, backend: backend)
+                    (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
+                    start += rows
+                }
+            }
+        }
     }
 
     /// The mean loss C over the batch.

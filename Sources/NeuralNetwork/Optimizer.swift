@@ -41,10 +41,33 @@ public protocol Optimizer: Sendable, CustomStringConvertible {
     /// rule does not recompute it per parameter. Optional: ``update(gradient:parameter:state:step:)``
     /// gives the same result on an unprepared step. The default does nothing.
     func prepare(_ step: inout OptimizationStep)
+
+    /// The rule over a whole tensor: for every i, `(parameters[i], state i) <- update(gradients[i],
+    /// parameters[i], state i, step)`, the states slot-major in `states` (slot s of parameter i at
+    /// `s * parameters.count + i`), `step` already prepared.
+    ///
+    /// The default runs ``update(gradient:parameter:state:step:)`` per scalar. It is a
+    /// requirement (not only an extension method) so that each rule's conformance carries a
+    /// loop specialised for it, which generic callers in other modules (`Trainer<SGD>` built by
+    /// the tool) reach through the witness table instead of running an unspecialised loop per
+    /// scalar; rules may override it with a vectorised loop that computes the same values.
+    func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafePointer<Float>,
+                states: UnsafeMutablePointer<Float>, step: OptimizationStep)
 }
 
 extension Optimizer {
     public func prepare(_ step: inout OptimizationStep) {}
+
+    public func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafePointer<Float>,
+                       states: UnsafeMutablePointer<Float>, step: OptimizationStep) {
+        let count = parameters.count
+        for i in 0..<count {
+            let (w, state) = update(gradient: gradients[i], parameter: parameters[i],
+                                    state: State(from: states, index: i, stride: count), step: step)
+            parameters[i] = w
+            state.store(to: states, index: i, stride: count)
+        }
+    }
 }
 
 /// The per-step context of an update: the scheduled learning rate and the step count.
@@ -59,6 +82,10 @@ public struct OptimizationStep: Sendable, Hashable {
     /// ``Optimizer/prepare(_:)`` has computed them for the step; nil otherwise (the rule then
     /// computes them itself).
     public var biasCorrections: SIMD2<Float>?
+
+    /// Threads a rule may split its tensor loop over (the training backend's thread count, so
+    /// the update runs on the threads that computed the gradients); 1 runs it on the caller.
+    public var threads: Int = 1
 
     public init(learningRate: Float, count: Int, weightDecayApplies: Bool = true) {
         self.learningRate = learningRate

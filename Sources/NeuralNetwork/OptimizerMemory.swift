@@ -42,15 +42,19 @@ public struct OptimizerMemory: Sendable, Equatable {
     }
 
     /// One update of every parameter of `network` from the mean gradients in `workspace`:
-    /// the rule applied to each scalar with t = `step + 1` and the given learning rate.
+    /// the rule applied to each scalar with t = `step + 1` and the given learning rate, on the
+    /// threads of the backend of the last pass over `workspace` (``Workspace/threads``).
     /// Allocates nothing.
     mutating func apply<O: Optimizer>(_ optimizer: O, to network: inout Network, workspace: Workspace, learningRate: Float) {
         step += 1
         let t = step
         for l in network.layers.indices {
             network.withParameters(of: l) { weights, bias in
+                // The weights' update may use the threads of the backend that computed the gradients.
+                var weightStep = OptimizationStep(learningRate: learningRate, count: t, weightDecayApplies: true)
+                weightStep.threads = workspace.threads
                 Self.update(optimizer, parameters: weights, gradients: workspace.weightGradients[l],
-                            states: &tensors[2 * l], step: OptimizationStep(learningRate: learningRate, count: t, weightDecayApplies: true))
+                            states: &tensors[2 * l], step: weightStep)
                 Self.update(optimizer, parameters: bias, gradients: workspace.biasGradients[l],
                             states: &tensors[2 * l + 1], step: OptimizationStep(learningRate: learningRate, count: t, weightDecayApplies: false))
             }
@@ -83,15 +87,9 @@ public struct OptimizerMemory: Sendable, Equatable {
     ) {
         var step = unprepared
         optimizer.prepare(&step)
-        let count = parameters.count
         states.withUnsafeMutableBufferPointer { s in
             let storage = s.baseAddress ?? UnsafeMutablePointer<Float>(bitPattern: 16)!  // never read when the rule has no slots
-            for i in 0..<count {
-                let (w, state) = optimizer.update(gradient: gradients[i], parameter: parameters[i],
-                                                  state: O.State(from: storage, index: i, stride: count), step: step)
-                parameters[i] = w
-                state.store(to: storage, index: i, stride: count)
-            }
+            optimizer.update(parameters: parameters, gradients: gradients, states: storage, step: step)
         }
     }
 }

@@ -32,6 +32,10 @@ public final class Workspace {
     let winners: [UnsafeMutablePointer<Int32>]
     let weightGradients: [UnsafeMutablePointer<Float>]
     let biasGradients: [UnsafeMutablePointer<Float>]
+    /// The thread count of the backend that ran the last forward pass on these buffers: the
+    /// elementwise passes that may run in parallel (the optimizer update) use as many threads,
+    /// the same ones, so nothing oversubscribes the cores.
+    var threads = 1
     private var allocations: [(UnsafeMutableRawPointer)] = []
 
     /// Buffers for `network` and batches of up to `capacity` rows.

@@ -30,7 +30,7 @@ import Testing
         #expect(throws: BackendError.invalidThreads(0)) { try BackendKind.swift.make(threads: 0) }
         if BackendKind.isOpenBLASCompiled {
             #expect(try BackendKind.openblas.make(threads: 2).name == "openblas")
-            #expect(try BackendKind.auto.make().name == "openblas")
+            #expect(try BackendKind.auto.make().name == "auto")
         } else {
             #expect(throws: BackendError.notCompiled(.openblas)) { try BackendKind.openblas.make() }
             #expect(try BackendKind.auto.make().name == "swift")

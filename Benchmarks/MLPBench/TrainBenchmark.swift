@@ -1,0 +1,248 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import MallocCounter
+import NeuralNetwork
+import SVGChart
+
+/// `mlp-bench train`: the standard network (784-256-128-10, ReLU, softmax + cross-entropy,
+/// plain SGD with learning rate 0.1, He-normal weights) per backend and thread count, the
+/// figures `Benchmarks/peers/peer_benchmark.py` gives for PyTorch, numpy and JAX:
+///
+/// - microseconds per training step (``Trainer/step(inputs:targets:learningRate:)``: copy of the
+///   batch into the workspace, forward, loss, backward, update) on a fixed batch of 32, 128, 256;
+/// - seconds and samples/s for a full Fashion-MNIST epoch at batch 128, shuffled, batch
+///   assembly included (``Trainer/train(on:onBatch:onEpoch:)``; random data of the same shape
+///   when the files are missing, which the header says);
+/// - inference samples/s at batch 1024 (forward + softmax, into a kept workspace).
+///
+/// Before timing, each backend's backpropagation on one batch is compared with the reference
+/// backend's (normwise relative difference of every Z, A, Delta, dW, db), and the heap
+/// allocations of 100 steps after the first are counted (MallocCounter): both columns of the table.
+/// Steps are timed with the backends of one thread count and batch size in alternation
+/// (``interleavedMedianSeconds(budget:samples:pauses:_:)``).
+struct TrainBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Time training steps, an epoch and inference of the standard MLP per backend and thread count.")
+
+    @Option(help: ArgumentHelp("Backends, comma-separated (default: swift,openblas,auto as compiled).", valueName: "b,b,..."),
+            transform: { try parseList($0, BackendKind.init(rawValue:)) })
+    var backends: [BackendKind]?
+
+    @Option(help: ArgumentHelp("Thread counts, comma-separated (default: 1,2).", valueName: "t,t,..."),
+            transform: { try parseList($0, Int.init) })
+    var threads: [Int] = [1, 2]
+
+    @Option(help: ArgumentHelp("Batch sizes of the step timings (default: 32,128,256).", valueName: "n,n,..."),
+            transform: { try parseList($0, Int.init) })
+    var batches: [Int] = [32, 128, 256]
+
+    @Option(help: "Fashion-MNIST IDX folder (random data of the same shape when missing).")
+    var data = "/usr/share/datasets/fashion-mnist"
+
+    @Option(help: "Timed epochs per backend and thread count (the median is reported; default 3).")
+    var epochs = 3
+
+    @Option(help: ArgumentHelp("Also write the results as JSON to this file.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Also write a chart of step time against batch size per backend (SVG).", valueName: "file"))
+    var svg: String?
+
+    @Flag(help: "A short run: shorter time per figure, one epoch.")
+    var quick = false
+
+    static let sizes = [784, 256, 128, 10]
+    static let learningRate: Float = 0.1
+    static let inferenceBatch = 1024
+
+    func validate() throws {
+        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads: every count must be >= 1") }
+        guard batches.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batches: every size must be >= 1") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        for kind in backends ?? [] where !kind.isAvailable { throw ValidationError(BackendError.notCompiled(kind).description) }
+    }
+
+    func run() throws {
+        let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
+        let (dataset, dataNote) = loadData()
+        let network = try Network(sizes: Self.sizes, hiddenActivation: .relu, outputActivation: .softmax,
+                                  loss: .crossEntropy, initializer: .heNormal, seed: 1)
+        print("mlp-bench train: 784-256-128-10 relu/softmax+CE, SGD lr 0.1; data: \(dataNote)")
+        print("load average at start: \(loadAverage()); allocation counter \(mallocCounterIsActive() != 0 ? "active" : "NOT active")")
+        var records: [TrainRecord] = []
+        for threadCount in threads {
+            let made = try kinds.map { try $0.make(threads: threadCount) }
+            var rows = made.map { TrainRecord(backend: $0.name, threads: threadCount) }
+            // Verified once, against the reference backend, before anything is timed.
+            let batch = Self.batch(rows: 128, from: dataset)
+            let reference = try network.backpropagationTrace(inputs: batch.inputs, targets: batch.targets, backend: ReferenceBackend())
+            for (index, backend) in made.enumerated() {
+                let trace = try network.backpropagationTrace(inputs: batch.inputs, targets: batch.targets, backend: backend)
+                rows[index].maxRelativeDifference = trace.differences(from: reference).map(\.worst).max() ?? 0
+            }
+            let pauses = made.map { Self.spinPause($0) }
+            let budget: Duration = quick ? .milliseconds(150) : .milliseconds(400)
+            for size in batches {
+                let batch = Self.batch(rows: size, from: dataset)
+                let trainers = try made.map { try Self.trainer(network, $0, batchSize: size) }
+                // SWIFTMLP_MALLOC_TRAP=1 under a debugger: stop at the first allocation of the counted steps.
+                let trap: Int32 = ProcessInfo.processInfo.environment["SWIFTMLP_MALLOC_TRAP"] != nil ? 1 : 0
+                for (index, trainer) in trainers.enumerated() {
+                    try trainer.step(inputs: batch.inputs, targets: batch.targets)
+                    let before = mallocCounterAllocations()
+                    mallocCounterArmTrap(trap)
+                    for _ in 0..<100 { try trainer.step(inputs: batch.inputs, targets: batch.targets) }
+                    mallocCounterArmTrap(0)
+                    let allocations = Int(mallocCounterAllocations() - before)
+                    rows[index].allocationsPer100Steps[String(size)] = allocations
+                }
+                let works = trainers.map { trainer in { _ = try? trainer.step(inputs: batch.inputs, targets: batch.targets) } }
+                let seconds = interleavedMedianSeconds(budget: budget * made.count, pauses: pauses, works)
+                for index in made.indices { rows[index].stepMicroseconds[String(size)] = seconds[index] * 1e6 }
+            }
+            // Inference at batch 1024, into kept buffers.
+            let inference = Self.batch(rows: Self.inferenceBatch, from: dataset)
+            let workspaces = made.map { _ in Workspace(for: network, capacity: Self.inferenceBatch) }
+            var outputs = made.map { _ in Matrix(rows: Self.inferenceBatch, columns: network.outputSize) }
+            let works: [() -> Void] = made.indices.map { index in
+                { _ = try? network.predict(inference.inputs, into: &outputs[index], workspace: workspaces[index], backend: made[index]) }
+            }
+            let seconds = interleavedMedianSeconds(budget: budget * made.count, pauses: pauses, works)
+            for index in made.indices { rows[index].inferenceSamplesPerSecond = Double(Self.inferenceBatch) / seconds[index] }
+            // Epochs, alternating the backends epoch by epoch.
+            var epochSeconds = [[Double]](repeating: [], count: made.count)
+            var accuracies = [Double](repeating: 0, count: made.count)
+            for _ in 0..<(quick ? 1 : epochs) {
+                for (index, backend) in made.enumerated() {
+                    let trainer = try Self.trainer(network, backend, batchSize: 128)
+                    let history = try trainer.train(on: dataset.training)
+                    epochSeconds[index].append(history.epochs[0].seconds)
+                    if let test = dataset.test { accuracies[index] = try trainer.evaluate(test).accuracy ?? 0 }
+                    Thread.sleep(forTimeInterval: pauses[index].seconds)
+                }
+            }
+            for index in made.indices {
+                let median = epochSeconds[index].sorted()[epochSeconds[index].count / 2]
+                rows[index].epochSeconds = median
+                rows[index].epochSamplesPerSecond = Double(dataset.training.count) / median
+                rows[index].testAccuracy = dataset.test == nil ? nil : accuracies[index]
+            }
+            records += rows
+        }
+        print(report(records))
+        print("load average at end: \(loadAverage())")
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(TrainReport(data: dataNote, records: records)).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+        if let svg {
+            let series = records.map { record in
+                LineChart.Series(name: "\(record.backend), \(record.threads) thr",
+                                 points: batches.compactMap { size in record.stepMicroseconds[String(size)].map { (Double(size), $0) } })
+            }
+            let chart = LineChart(title: "Training step, 784-256-128-10, SGD", xLabel: "batch size",
+                                  yLabel: "microseconds per step", series: series, logarithmicX: true)
+            try chart.svg().write(toFile: svg, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// The aligned table: one row per backend and thread count.
+    func report(_ records: [TrainRecord]) -> String {
+        var columns: [(header: String, alignment: Table.Alignment)] = [("backend", .left), ("thr", .right)]
+        for size in batches { columns.append(("step us @\(size)", .right)) }
+        columns += [("epoch s", .right), ("epoch samples/s", .right), ("infer samples/s", .right), ("test acc", .right),
+                    ("allocs/100 steps", .right), ("vs reference", .right)]
+        var table = Table(columns)
+        for record in records {
+            var cells = [record.backend, "\(record.threads)"]
+            for size in batches {
+                let step: Double? = record.stepMicroseconds[String(size)]
+                cells.append(step.map { String(format: "%.1f", $0) } ?? "-")
+            }
+            let accuracy: String = record.testAccuracy.map { String(format: "%.4f", $0) } ?? "-"
+            let allocations: [String] = batches.map { "\(record.allocationsPer100Steps[String($0)] ?? -1)" }
+            cells.append(String(format: "%.3f", record.epochSeconds))
+            cells.append(String(format: "%.0f", record.epochSamplesPerSecond))
+            cells.append(String(format: "%.0f", record.inferenceSamplesPerSecond))
+            cells.append(accuracy)
+            cells.append(allocations.joined(separator: "/"))
+            cells.append(String(format: "%.1e", record.maxRelativeDifference))
+            table.append(cells)
+        }
+        return table.rendered
+    }
+
+    /// The pause after timing `backend`: OpenBLAS's idle workers spin for a while after a
+    /// multi-threaded call (see ``GEMMBenchmark/openBLASSpinPause``).
+    static func spinPause(_ backend: any GEMMBackend) -> Duration {
+        (backend.name == "openblas" || backend.name == "auto") && backend.threads > 1 ? GEMMBenchmark.openBLASSpinPause : .zero
+    }
+
+    static func trainer(_ network: Network, _ backend: any GEMMBackend, batchSize: Int) throws -> Trainer<SGD> {
+        try Trainer(network: network, optimizer: SGD(learningRate: learningRate), backend: backend,
+                    options: TrainingOptions(batchSize: batchSize, epochs: 1, shuffle: true, seed: 1))
+    }
+
+    /// The first `rows` training samples as matrices (inputs, one-hot targets).
+    static func batch(rows: Int, from data: BenchmarkData) -> (inputs: Matrix, targets: Matrix) {
+        let set = data.training
+        var inputs = Matrix(rows: rows, columns: set.featureCount)
+        var targets = Matrix(rows: rows, columns: set.targetWidth)
+        inputs.withUnsafeMutableBufferPointer { x in
+            targets.withUnsafeMutableBufferPointer { y in
+                set.copyBatch((0..<rows).map { $0 % set.count }, inputs: x.baseAddress!, targets: y.baseAddress!)
+            }
+        }
+        return (inputs, targets)
+    }
+
+    /// Fashion-MNIST from `data`, or 60,000 random images and labels of the same shape.
+    func loadData() -> (BenchmarkData, String) {
+        if let (training, test) = try? IDXFolder.load(data, classCount: 10) {
+            return (BenchmarkData(training: training, test: test), "fashion-mnist (\(data))")
+        }
+        var generator = SplitMix64(seed: 1)
+        let count = 60_000, width = 784
+        let bytes = (0..<(count * width)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let labels = (0..<count).map { _ in Int32.random(in: 0..<10, using: &generator) }
+        let training = Dataset(count: count, featureCount: width, features: .bytes(bytes, scale: 1 / 255),
+                               targets: .classes(labels, classCount: 10))
+        return (BenchmarkData(training: training, test: nil),
+                "random data (\(data) not readable): timings valid, accuracy meaningless")
+    }
+}
+
+/// The training and (when read from files) test sets.
+struct BenchmarkData {
+    var training: Dataset
+    var test: Dataset?
+}
+
+/// One backend at one thread count.
+struct TrainRecord: Encodable {
+    var backend: String
+    var threads: Int
+    /// Per batch size (as a string key): median microseconds per step.
+    var stepMicroseconds: [String: Double] = [:]
+    /// Per batch size: heap allocations during 100 steps after the first.
+    var allocationsPer100Steps: [String: Int] = [:]
+    var epochSeconds = 0.0
+    var epochSamplesPerSecond = 0.0
+    var inferenceSamplesPerSecond = 0.0
+    var testAccuracy: Double?
+    /// Largest normwise relative difference of one backpropagation from the reference backend's.
+    var maxRelativeDifference = 0.0
+}
+
+struct TrainReport: Encodable {
+    var data: String
+    var records: [TrainRecord]
+}
+
+/// The 1-minute load average, as /proc/loadavg gives it.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
