@@ -19,7 +19,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -85,7 +85,32 @@ run: deps-data
 	swift run -c release $(NATIVE) mlp train $(TRAIN_FASHION)
 
 bench: deps
-	swift run -c release $(NATIVE) mlp-bench gemm
+	@mkdir -p out
+	swift run -c release $(NATIVE) mlp-bench gemm --svg out/gemm.svg
+
+## Training steps, epochs and inference per backend and thread count (Fashion-MNIST).
+bench-train: deps deps-data
+	@mkdir -p out
+	swift run -c release $(NATIVE) mlp-bench train --json out/train.json --svg out/train.svg
+
+## Measure where OpenBLAS beats the Swift kernel and save the table `--backend auto` reads.
+calibrate: deps
+	swift run -c release $(NATIVE) mlp-bench calibrate --save
+
+## The OpenBLAS backend's cost over a direct cblas_sgemm call.
+bench-overhead: deps
+	swift run -c release $(NATIVE) mlp-bench overhead
+
+## The same network in numpy, PyTorch and JAX (see Benchmarks/peers/README.md for installing them).
+PEERS_PYTHON ?= $(shell test -x /opt/peers-venv/bin/python && echo /opt/peers-venv/bin/python || echo python3)
+bench-peers: deps-data
+	@mkdir -p out
+	$(PEERS_PYTHON) Benchmarks/peers/peer_benchmark.py --threads 2 --json out/peers.json
+
+## No heap allocation in training steps after the first (a release build: debug builds
+## allocate in unspecialised generic code).
+test-alloc: deps
+	swift test -c release --scratch-path .build-release --filter TrainingAllocationTests
 
 ## Samples/s and communication share for 1, 2 and 4 ranks (Fashion-MNIST).
 bench-distributed: deps-mpi deps-data
@@ -105,4 +130,4 @@ fuzz:
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI) .build-native .build-fuzz .build-asan .build-tsan
+	rm -rf .build $(NOTRAITS) $(MPI) .build-native .build-fuzz .build-asan .build-tsan .build-release
