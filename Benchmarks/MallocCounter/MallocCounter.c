@@ -24,6 +24,18 @@ static inline void count(void) {
 
 void mallocCounterArmTrap(int on) { __atomic_store_n(&armed, on, __ATOMIC_RELAXED); }
 
+// Under AddressSanitizer or ThreadSanitizer the sanitizer owns malloc; replacing it again would
+// bypass its bookkeeping (and crash), so the counter stays inactive there.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define MALLOC_COUNTER_DISABLED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MALLOC_COUNTER_DISABLED 1
+#endif
+
+#ifndef MALLOC_COUNTER_DISABLED
 void *malloc(size_t size) { count(); return __libc_malloc(size); }
 void *calloc(size_t n, size_t size) { count(); return __libc_calloc(n, size); }
 void *realloc(void *pointer, size_t size) { count(); return __libc_realloc(pointer, size); }
@@ -38,6 +50,7 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
     *result = pointer;
     return 0;
 }
+#endif
 
 unsigned long mallocCounterThreadAllocations(void) { return threadAllocations; }
 
