@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A backend that runs every product on two backends and records how far they disagree.
 ///
 /// The `primary` backend's result is the one written to C; the `reference` backend computes
@@ -12,7 +10,7 @@ public final class CheckingBackend: GEMMBackend {
     public let primary: any GEMMBackend
     /// The backend it is compared with.
     public let reference: any GEMMBackend
-    private let records = Mutex<[GEMMCallSite: Record]>([:])
+    private let records = Locked<[GEMMCallSite: Record]>([:])
 
     /// What was seen at one call site.
     public struct Record: Sendable, Equatable {

@@ -33,7 +33,7 @@ final class GEMMThreadPool: @unchecked Sendable {
     private let pending = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let wake = DispatchSemaphore(value: 0)
-    private let calls = Mutex<Int>(0)  // serialises run(parts:_:); holds the worker count
+    private let calls = Locked<Int>(0)  // serialises run(parts:_:); holds the worker count
     /// A part's code: `(job, part index)`, a C function so that it is a plain pointer.
     typealias PartFunction = @convention(c) (UnsafeRawPointer, Int) -> Void
     /// The job and its part function, written before the ticket is published.

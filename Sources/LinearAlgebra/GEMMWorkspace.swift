@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The packing buffers of one sequential blocked GEMM: a block of packed A, a panel of packed
 /// B and one MR x NR scratch tile for the edges of C.
 ///
@@ -64,7 +62,7 @@ final class GEMMWorkspace: @unchecked Sendable {
 enum GEMMWorkspacePool {
     /// The most workspaces kept: enough for one product on every core of a large machine.
     static let capacity = 16
-    private static let pool = Mutex<[GEMMWorkspace]>([])
+    private static let pool = Locked<[GEMMWorkspace]>([])
 
     /// Runs `body` with a workspace that fits an `m x n x k` product, used by no one else meanwhile.
     static func withWorkspace<R>(m: Int, n: Int, k: Int, _ body: (GEMMWorkspace) -> R) -> R {
