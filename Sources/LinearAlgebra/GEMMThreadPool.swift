@@ -59,11 +59,18 @@ final class GEMMThreadPool: @unchecked Sendable {
                 workers += 1
             }
             precondition(count < Self.partLimit, "GEMMThreadPool: \(count) parts")
+            // Close the previous job before writing this one. A worker still in claimParts
+            // with a ticket of the old generation could otherwise see the new part count
+            // (written below, before the new ticket) and win its compare-and-swap on the old
+            // ticket, running a part of this job unsynchronised and twice. Found by
+            // ThreadSanitizer (make sanitize); with the ticket closed, that swap fails.
+            let previous = ticket.load(ordering: .relaxed) / Self.partLimit
+            ticket.store(previous * Self.partLimit + Self.partLimit - 1, ordering: .sequentiallyConsistent)
             self.job = job
             self.function = function
             partCount.store(count, ordering: .relaxed)
             pending.store(count, ordering: .relaxed)
-            let generation = ticket.load(ordering: .relaxed) / Self.partLimit + 1
+            let generation = previous + 1
             ticket.store(generation * Self.partLimit, ordering: .sequentiallyConsistent)
             let asleep = sleepers.load(ordering: .sequentiallyConsistent)
             for _ in 0..<min(asleep, count - 1) { wake.signal() }
