@@ -148,34 +148,7 @@ func latestEpoch(in folder: String) throws -> Int {
     return try #require(Int(target.dropFirst("epoch-".count)))
 }
 
-/// The `mlp` binary running in the background, its output going to files.
-final class StartedTool {
-    let process = Process()
-    let folder: URL
-
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        folder = try makeTemporaryFolder()
-        process.executableURL = toolURL
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = folder.appendingPathComponent("stdout"), err = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: folder)
-    }
-
-    func standardError() throws -> String {
-        String(decoding: try contentsOfFile(folder.appendingPathComponent("stderr")), as: UTF8.self)
-    }
-
+extension StartedTool {
     /// Polls until standard error contains `text`.
     func waitForStandardError(containing text: String, timeout: Duration = .seconds(120)) throws {
         let deadline = ContinuousClock.now + timeout

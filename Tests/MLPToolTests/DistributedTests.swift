@@ -111,43 +111,19 @@ struct MPIRun {
 /// As root, Open MPI wants explicit consent: the OMPI_ALLOW_RUN_AS_ROOT variables give it.
 /// The environment may set more Open MPI parameters (OMPI_MCA_...): `environment` wins.
 func runMPI(ranks: Int, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 300) throws -> MPIRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["mpirun", "--oversubscribe", "-np", "\(ranks)", toolURL.path] + arguments
-    var env = ProcessInfo.processInfo.environment
-    env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-    env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-    env["OMPI_MCA_btl_base_warn_component_unused"] = "0"
-    // In containers without ptrace rights, shared memory's single-copy (CMA) transfers fail; plain copies work everywhere.
-    env["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+    var env = [
+        "OMPI_ALLOW_RUN_AS_ROOT": "1",
+        "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+        "OMPI_MCA_btl_base_warn_component_unused": "0",
+        // In containers without ptrace rights, shared memory's single-copy (CMA) transfers fail; plain copies work everywhere.
+        "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
+    ]
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let folder = try makeTemporaryFolder()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    var timedOut = false
-    while process.isRunning {
-        if Date() > deadline {
-            timedOut = true
-            process.terminate()
-            break
-        }
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    return MPIRun(standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                  standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
-                  exitStatus: process.terminationStatus, timedOut: timedOut)
+    let started = try StartedTool(["mpirun", "--oversubscribe", "-np", "\(ranks)", toolURL.path] + arguments,
+                                  executable: URL(fileURLWithPath: "/usr/bin/env"), environment: env)
+    let (run, timedOut) = try started.finish(timeout: .seconds(timeout))
+    return MPIRun(standardOutput: run.standardOutput, standardError: run.standardError,
+                  exitStatus: run.exitStatus, timedOut: timedOut)
 }
 
 /// The "loss" of each --json line.
