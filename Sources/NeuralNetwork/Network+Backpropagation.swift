@@ -115,23 +115,10 @@ extension Network {
     /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when `inputs` has the wrong width.
     public func predict(_ inputs: Matrix, backend: any GEMMBackend, batchSize: Int = 256) throws(NetworkError) -> Matrix {
         try checkBatch(inputs: inputs)
-        let n = inputs.rows
-        var result = Matrix(rows: n, columns: outputSize)
-        guard n > 0 else { return result }
-        let workspace = Workspace(for: self, capacity: min(max(batchSize, 1), n))
-        let last = layers.count - 1
-        inputs.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                var start = 0
-                while start < n {
-                    let rows = min(workspace.capacity, n - start)
-                    workspace.inputs.update(from: x.baseAddress! + start * inputSize, count: rows * inputSize)
-                    forward(workspace, rows: rows, backend: backend)
-                    (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
-                    start += rows
-                }
-            }
-        }
+        var result = Matrix(rows: inputs.rows, columns: outputSize)
+        guard inputs.rows > 0 else { return result }
+        let workspace = Workspace(for: self, capacity: min(max(batchSize, 1), inputs.rows))
+        try predict(inputs, into: &result, workspace: workspace, backend: backend)
         return result
     }
 

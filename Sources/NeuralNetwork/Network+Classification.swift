@@ -16,23 +16,21 @@ extension Network {
             throw .dataShape(what: "input", expected: inputSize, got: dataset.featureCount)
         }
         var result = Matrix(rows: dataset.count, columns: outputSize)
-        let rowsPerBatch = max(1, min(batchSize, dataset.count))
-        var inputs = Matrix(rows: rowsPerBatch, columns: inputSize)
-        var targets = [Float](repeating: 0, count: rowsPerBatch * max(dataset.targetWidth, 1))
+        guard dataset.count > 0 else { return result }
+        // One workspace for every batch, as evaluate uses; targets go to a scratch buffer of
+        // their own, since a data set for prediction may have none (or another width).
+        let workspace = Workspace(for: self, capacity: min(max(batchSize, 1), dataset.count))
+        var targets = [Float](repeating: 0, count: workspace.capacity * max(dataset.targetWidth, 1))
+        let last = layers.count - 1
         var start = 0
         while start < dataset.count {
-            let rows = min(rowsPerBatch, dataset.count - start)
-            if rows < inputs.rows { inputs = Matrix(rows: rows, columns: inputSize) }
-            inputs.withUnsafeMutableBufferPointer { x in
-                targets.withUnsafeMutableBufferPointer { y in
-                    dataset.copyBatch(start..<(start + rows), inputs: x.baseAddress!, targets: y.baseAddress!)
-                }
+            let rows = min(workspace.capacity, dataset.count - start)
+            targets.withUnsafeMutableBufferPointer { y in
+                dataset.copyBatch(start..<(start + rows), inputs: workspace.inputs, targets: y.baseAddress!)
             }
-            let batchOutputs = try predict(inputs, backend: backend, batchSize: rows)
+            forward(workspace, rows: rows, backend: backend)
             result.withUnsafeMutableBufferPointer { out in
-                batchOutputs.withUnsafeBufferPointer { b in
-                    (out.baseAddress! + start * outputSize).update(from: b.baseAddress!, count: b.count)
-                }
+                (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
             }
             start += rows
         }
