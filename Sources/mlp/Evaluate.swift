@@ -44,8 +44,3 @@ struct Evaluate: ParsableCommand {
         }
     }
 }
-
-/// Right-aligned in `width` columns.
-func padLeft(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
-}

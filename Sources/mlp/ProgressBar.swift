@@ -40,29 +40,3 @@ struct ProgressBar {
 
     private func write(_ text: String) { writeToStandardError(text) }
 }
-
-/// Writes `text` to standard error unbuffered (write(2)), so it interleaves correctly with stdout.
-func writeToStandardError(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-            if written <= 0 { return }
-            offset += written
-        }
-    }
-}
-
-/// `value` with `digits` decimals (no Foundation needed).
-func format(_ value: Double, digits: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    if abs(value) >= 1e12 { return "\(value)" }  // beyond fixed-point sense (and Int's range)
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    var fraction = String(Int(scaled - Double(whole) * scale))
-    while fraction.count < digits { fraction = "0" + fraction }
-    return (value < 0 && scaled != 0 ? "-" : "") + "\(whole)" + (digits > 0 ? "." + fraction : "")
-}

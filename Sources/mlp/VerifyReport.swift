@@ -42,23 +42,3 @@ struct VerifyReport {
         }
     }
 }
-
-/// Left-aligned in `width` columns.
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-}
-
-/// `1.23e-07`: three significant digits in scientific notation.
-func scientific(_ value: Double) -> String {
-    guard value.isFinite else { return "\(value)" }
-    if value == 0 { return "0" }
-    var exponent = 0, mantissa = abs(value)
-    while mantissa >= 10 { mantissa /= 10; exponent += 1 }
-    while mantissa < 1 { mantissa *= 10; exponent -= 1 }
-    mantissa = (mantissa * 100).rounded() / 100
-    if mantissa >= 10 { mantissa /= 10; exponent += 1 }  // 9.996 rounds up to the next decade
-    let rounded = format(mantissa, digits: 2)
-    let sign = exponent < 0 ? "-" : "+"
-    let digits = String(abs(exponent))
-    return (value < 0 ? "-" : "") + rounded + "e" + sign + (digits.count < 2 ? "0" + digits : digits)
-}
