@@ -86,8 +86,7 @@ struct CalibrateBenchmark: ParsableCommand {
                     }
                 }
                 let works = (0..<2).map { index in { operands.multiply(backends[index], into: &results[index]) } }
-                let pauses: [Duration] = [.zero, threadCount > 1 ? GEMMBenchmark.openBLASSpinPause : .zero]
-                let seconds = interleavedMedianSeconds(budget: budget * 2, samples: 5, pauses: pauses, works)
+                let seconds = interleavedMedianSeconds(budget: budget * 2, samples: 5, works)
                 let entry = CrossoverTable.Entry(
                     threads: threadCount, transA: product.pair.a, transB: product.pair.b,
                     m: product.shape.m, n: product.shape.n, k: product.shape.k,

@@ -10,8 +10,8 @@ import SVGChart
 /// backend and thread count, the result is first compared with ``ReferenceBackend`` (every
 /// row when m n k <= 2^25, otherwise 16 evenly spaced rows, which the `check` column says),
 /// then timed, the backends of one shape and thread count in alternation so that passing load
-/// from other processes hits them alike (see ``interleavedMedianSeconds(budget:samples:pauses:_:)``,
-/// and ``openBLASSpinPause`` for the pause after OpenBLAS): GFLOP/s = 2 m n k / median time,
+/// from other processes hits them alike (see ``interleavedMedianSeconds(budget:samples:pauses:_:)``):
+/// GFLOP/s = 2 m n k / median time,
 /// and the ratio to OpenBLAS at the same thread count.
 struct GEMMBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,12 +48,6 @@ struct GEMMBenchmark: ParsableCommand {
 
     @Flag(help: "A short run: sizes 64 and 256, the MLP forward shape, a shorter time per entry.")
     var quick = false
-
-    /// The pause after each sample of OpenBLAS on several threads: its idle workers keep
-    /// spinning (sched_yield) for about 2^28 cycles, its THREAD_TIMEOUT, and would take a core
-    /// from whatever is timed next. Measured here with a C program after 2-thread 512^3 calls:
-    /// 20 ms of CPU in each of the next two 50 ms windows, nothing after 100 ms.
-    static let openBLASSpinPause: Duration = .milliseconds(120)
 
     /// The default square sizes: powers of two, and odd sizes that exercise the edge tiles.
     static let defaultSizes = [64, 128, 256, 512, 1024, 2048, 63, 65, 127, 257, 1000]
@@ -113,8 +107,7 @@ struct GEMMBenchmark: ParsableCommand {
             errors.append(check.maxRelativeError(of: results[index]))
         }
         let works = backends.indices.map { index in { operands.multiply(backends[index], into: &results[index]) } }
-        let pauses = backends.map { $0.name == "openblas" && $0.threads > 1 ? Self.openBLASSpinPause : .zero }
-        let seconds = interleavedMedianSeconds(budget: budget * backends.count, pauses: pauses, works)
+        let seconds = interleavedMedianSeconds(budget: budget * backends.count, works)
         return backends.indices.map { index in
             Record(
                 backend: backends[index].name, m: shape.m, n: shape.n, k: shape.k,

@@ -8,13 +8,28 @@ import COpenBLAS
 /// `mlp-bench overhead`: what the OpenBLAS backend costs over calling `cblas_sgemm` directly.
 ///
 /// For each shape (small ones by default, where a fixed cost per call shows most) the same
-/// product is made through `OpenBLASBackend.gemm` (shape checks, the thread-count check, the
-/// cblas call) and through `cblas_sgemm` called from here, timed in alternation; the overhead
-/// is backend time / direct time - 1. Both run with the same OpenBLAS thread count.
+/// product is made through `OpenBLASBackend.gemm` and through `cblas_sgemm` called from here,
+/// timed in alternation; the column is backend time / direct time - 1.
+///
+/// - On 1 thread both are the same single-threaded OpenBLAS call, and the difference is the
+///   backend's own cost: the shape checks, the thread-count check, the dispatch.
+/// - On T > 1 threads the direct call uses OpenBLAS's own threads (`openblas_set_num_threads(T)`
+///   before it), while the backend cuts the product into T bands on ``GEMMThreadPool`` (see
+///   `OpenBLASBackend`): the difference is that of the two ways of threading, negative where
+///   the backend's is faster. OpenBLAS's idle workers yield in a loop for a while after a
+///   threaded call (its THREAD_TIMEOUT), so each sample of the direct call is followed by
+///   ``openBLASSpinPause``, and they do not take a core from the backend's sample after it.
+///   Figures on several threads move by 10-20% from run to run here (the pause leaves the cores
+///   idle, and the next sample starts on cold ones): compare them within one run.
 struct OverheadBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overhead",
         abstract: "Time the OpenBLAS backend against direct cblas_sgemm calls (the backend's own cost).")
+
+    /// The pause after a sample on several threads: measured here with a C program after
+    /// 2-thread 512^3 calls, OpenBLAS's workers took 20 ms of CPU in each of the next two 50 ms
+    /// windows and nothing after 100 ms.
+    static let openBLASSpinPause: Duration = .milliseconds(120)
 
     @Option(help: ArgumentHelp("Shapes m x n x k (default: 8x8x8,16x16x16,32x32x32,32x10x128,128x10x128,32x256x784,128x256x784).", valueName: "MxNxK,..."),
             transform: { try parseList($0, Shape.init) })
@@ -28,7 +43,7 @@ struct OverheadBenchmark: ParsableCommand {
     func run() throws {
         #if OpenBLAS
         var table = Table([("shape m x n x k", .left), ("op", .left), ("threads", .right), ("direct us", .right),
-                           ("backend us", .right), ("overhead", .right)])
+                           ("backend us", .right), ("backend/direct - 1", .right)])
         print("load average at start: \(loadAverage())")
         for threadCount in threads {
             let backend = try BackendKind.openblas.make(threads: threadCount)
@@ -36,11 +51,10 @@ struct OverheadBenchmark: ParsableCommand {
                 let operands = Operands(Product(shape: shape, pair: TransposePair(.none, .transposed)))
                 var viaBackend = Matrix(rows: shape.m, columns: shape.n)
                 var direct = Matrix(rows: shape.m, columns: shape.n)
-                // Sets OpenBLAS's thread count as the backend does, so the direct calls use the same.
-                operands.multiply(backend, into: &viaBackend)
                 let (m, n, k) = (Int32(shape.m), Int32(shape.n), Int32(shape.k))
                 // The same buffer access around both calls, so only the call itself differs.
                 let callDirectly = {
+                    openblas_set_num_threads(Int32(threadCount))
                     operands.a.withUnsafeBufferPointer { a in
                         operands.b.withUnsafeBufferPointer { b in
                             direct.withUnsafeMutableBufferPointer { c in
@@ -61,11 +75,16 @@ struct OverheadBenchmark: ParsableCommand {
                         }
                     }
                 }
+                callBackend()
                 callDirectly()
-                precondition(direct == viaBackend, "overhead: the backend and the direct call disagree on \(shape)")
-                let pause = threadCount > 1 ? GEMMBenchmark.openBLASSpinPause : .zero
+                // One thread: the very same call, bit for bit; several: two ways of cutting the
+                // product, whose sums may round apart in the last bits.
+                let difference = maxRelativeDifference(viaBackend, direct)
+                precondition(threadCount == 1 ? direct == viaBackend : difference < 1e-5,
+                             "overhead: the backend and the direct call disagree on \(shape) (\(difference))")
+                let pause = threadCount > 1 ? Self.openBLASSpinPause : .zero
                 let seconds = interleavedMedianSeconds(
-                    budget: .milliseconds(600), samples: 21, pauses: [pause, pause],
+                    budget: .milliseconds(600), samples: 21, pauses: [pause, .zero],
                     [callDirectly, callBackend])
                 table.append(["\(shape.m)x\(shape.n)x\(shape.k)", "NT", "\(threadCount)",
                               String(format: "%.3f", seconds[0] * 1e6), String(format: "%.3f", seconds[1] * 1e6),

@@ -82,7 +82,6 @@ struct TrainBenchmark: ParsableCommand {
                 let trace = try network.backpropagationTrace(inputs: batch.inputs, targets: batch.targets, backend: backend)
                 rows[index].maxRelativeDifference = trace.differences(from: reference).map(\.worst).max() ?? 0
             }
-            let pauses = made.map { Self.spinPause($0) }
             let budget: Duration = quick ? .milliseconds(150) : .milliseconds(400)
             for size in batches {
                 let batch = Self.batch(rows: size, from: dataset)
@@ -99,7 +98,7 @@ struct TrainBenchmark: ParsableCommand {
                     rows[index].allocationsPer100Steps[String(size)] = allocations
                 }
                 let works = trainers.map { trainer in { _ = try? trainer.step(inputs: batch.inputs, targets: batch.targets) } }
-                let seconds = interleavedMedianSeconds(budget: budget * made.count, pauses: pauses, works)
+                let seconds = interleavedMedianSeconds(budget: budget * made.count, works)
                 for index in made.indices { rows[index].stepMicroseconds[String(size)] = seconds[index] * 1e6 }
             }
             // Inference at batch 1024, into kept buffers.
@@ -109,7 +108,7 @@ struct TrainBenchmark: ParsableCommand {
             let works: [() -> Void] = made.indices.map { index in
                 { _ = try? network.predict(inference.inputs, into: &outputs[index], workspace: workspaces[index], backend: made[index]) }
             }
-            let seconds = interleavedMedianSeconds(budget: budget * made.count, pauses: pauses, works)
+            let seconds = interleavedMedianSeconds(budget: budget * made.count, works)
             for index in made.indices { rows[index].inferenceSamplesPerSecond = Double(Self.inferenceBatch) / seconds[index] }
             // Epochs, alternating the backends epoch by epoch.
             var epochSeconds = [[Double]](repeating: [], count: made.count)
@@ -120,7 +119,6 @@ struct TrainBenchmark: ParsableCommand {
                     let history = try trainer.train(on: dataset.training)
                     epochSeconds[index].append(history.epochs[0].seconds)
                     if let test = dataset.test { accuracies[index] = try trainer.evaluate(test).accuracy ?? 0 }
-                    Thread.sleep(forTimeInterval: pauses[index].seconds)
                 }
             }
             for index in made.indices {
@@ -173,12 +171,6 @@ struct TrainBenchmark: ParsableCommand {
             table.append(cells)
         }
         return table.rendered
-    }
-
-    /// The pause after timing `backend`: OpenBLAS's idle workers spin for a while after a
-    /// multi-threaded call (see ``GEMMBenchmark/openBLASSpinPause``).
-    static func spinPause(_ backend: any GEMMBackend) -> Duration {
-        (backend.name == "openblas" || backend.name == "auto") && backend.threads > 1 ? GEMMBenchmark.openBLASSpinPause : .zero
     }
 
     static func trainer(_ network: Network, _ backend: any GEMMBackend, batchSize: Int) throws -> Trainer<SGD> {

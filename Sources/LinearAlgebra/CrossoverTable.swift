@@ -39,19 +39,15 @@ public struct CrossoverTable: Sendable, Equatable, Codable {
         }
 
         /// The backend ``AutoBackend`` takes for this product: OpenBLAS when it is faster by more
-        /// than ``CrossoverTable/openBLASMargin(threads:)``, else the Swift kernel.
+        /// than ``CrossoverTable/openBLASMargin``, else the Swift kernel.
         public var winner: BackendKind {
-            openblasSeconds < swiftSeconds * (1 - CrossoverTable.openBLASMargin(threads: threads)) ? .openblas : .swift
+            openblasSeconds < swiftSeconds * (1 - CrossoverTable.openBLASMargin) ? .openblas : .swift
         }
     }
 
-    /// The fraction by which OpenBLAS must beat the Swift kernel to be chosen: 0.05 on one
-    /// thread, 0.25 on several. A threaded OpenBLAS call leaves its idle workers spinning for a
-    /// while (its THREAD_TIMEOUT), and they take cores from the Swift kernel's workers in the
-    /// products that follow: a cost that calibrating one shape at a time, with pauses between
-    /// samples, does not see. Measured on the training benchmark at 2 threads, a table with the
-    /// 5% margin made `auto` slower than `swift` alone (907 against 838 us per batch-128 step).
-    public static func openBLASMargin(threads: Int) -> Double { threads > 1 ? 0.25 : 0.05 }
+    /// The fraction by which OpenBLAS must beat the Swift kernel to be chosen: 5%, so that
+    /// timing noise between two near-equal backends does not flip choices from run to run.
+    public static let openBLASMargin = 0.05
 
     /// Where and how the table was measured (CPU, build, date), free text.
     public var source: String

@@ -98,8 +98,9 @@ struct ThreadSplit: Sendable {
     /// Number of bands (= threads; trailing ones may be empty when tiles run out).
     let parts: Int
 
-    init(m: Int, n: Int, threads: Int) {
-        let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
+    /// Bands of whole `rowTile`-row or `columnTile`-column tiles (by default the micro-kernel's
+    /// MR and NR).
+    init(m: Int, n: Int, threads: Int, rowTile mr: Int = GEMMMicroKernel.mr, columnTile nr: Int = GEMMMicroKernel.nr) {
         let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
         let busiestByRows = (rowTiles + threads - 1) / threads * mr * n
         let busiestByColumns = (columnTiles + threads - 1) / threads * nr * m

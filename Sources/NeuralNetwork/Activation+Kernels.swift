@@ -1,9 +1,45 @@
+import LinearAlgebra
+
 /// Batched, vectorised forms of the elementwise passes for the activations that dominate in
 /// practice (ReLU here), computing exactly the values of the scalar formulas in ``Activation``.
 ///
 /// Rows are `columns` floats apart; each row is walked in 16-float vectors (one AVX-512
-/// register, four SSE registers in a portable build) and a scalar tail.
+/// register, four SSE registers in a portable build) and a scalar tail. From
+/// ``parallelElements`` elements on, a pass is split into contiguous chunks over the
+/// backend's threads (``ParallelLoop``, the threads of the GEMMs around it).
 extension Activation {
+    /// The smallest pass (elements) worth splitting over threads: 2^14 floats take a few
+    /// microseconds on one core, about what handing half of them to another costs.
+    static let parallelElements = 1 << 14
+
+    /// ``reluAddBias(_:output:bias:rows:columns:)`` split by rows over `threads`.
+    static func reluAddBias(
+        _ z: UnsafeMutablePointer<Float>, output a: UnsafeMutablePointer<Float>, bias b: UnsafePointer<Float>,
+        rows: Int, columns: Int, threads: Int
+    ) {
+        var pass = ReluAddBiasPass(z: z, a: a, b: b, columns: columns)
+        let threads = rows * columns >= parallelElements ? threads : 1
+        withUnsafePointer(to: &pass) { pass in
+            ParallelLoop.run(count: rows, threads: threads, context: UnsafeRawPointer(pass)) { pass, start, end in
+                let p = pass.assumingMemoryBound(to: ReluAddBiasPass.self).pointee
+                let offset = start * p.columns
+                Activation.reluAddBias(p.z + offset, output: p.a + offset, bias: p.b, rows: end - start, columns: p.columns)
+            }
+        }
+    }
+
+    /// ``reluBackpropagate(_:preactivation:count:)`` split over `threads`.
+    static func reluBackpropagate(_ delta: UnsafeMutablePointer<Float>, preactivation z: UnsafePointer<Float>, count: Int, threads: Int) {
+        var pass = ReluBackpropagatePass(delta: delta, z: z)
+        let threads = count >= parallelElements ? threads : 1
+        withUnsafePointer(to: &pass) { pass in
+            ParallelLoop.run(count: count, threads: threads, context: UnsafeRawPointer(pass)) { pass, start, end in
+                let p = pass.assumingMemoryBound(to: ReluBackpropagatePass.self).pointee
+                Activation.reluBackpropagate(p.delta + start, preactivation: p.z + start, count: end - start)
+            }
+        }
+    }
+
     /// The fused pass after the forward GEMM for ReLU: Z += 1 b^T, then A = max(Z, 0).
     static func reluAddBias(
         _ z: UnsafeMutablePointer<Float>, output a: UnsafeMutablePointer<Float>, bias b: UnsafePointer<Float>,
@@ -62,4 +98,18 @@ extension Activation {
     static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
     }
+}
+
+/// The operands of a threaded ``Activation/reluAddBias(_:output:bias:rows:columns:threads:)``.
+private struct ReluAddBiasPass {
+    let z: UnsafeMutablePointer<Float>
+    let a: UnsafeMutablePointer<Float>
+    let b: UnsafePointer<Float>
+    let columns: Int
+}
+
+/// The operands of a threaded ``Activation/reluBackpropagate(_:preactivation:count:threads:)``.
+private struct ReluBackpropagatePass {
+    let delta: UnsafeMutablePointer<Float>
+    let z: UnsafePointer<Float>
 }

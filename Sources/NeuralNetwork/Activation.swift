@@ -224,7 +224,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible, LosslessStr
     func backpropagate(
         _ gradient: UnsafeMutablePointer<Float>,
         preactivation z: UnsafePointer<Float>, output a: UnsafePointer<Float>,
-        rows: Int, columns: Int
+        rows: Int, columns: Int, threads: Int = 1
     ) {
         if self == .softmax {
             for i in 0..<rows {
@@ -234,7 +234,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible, LosslessStr
                 for j in 0..<columns { g[j] = ai[j] * (g[j] - dot) }
             }
         } else if self == .relu {
-            Self.reluBackpropagate(gradient, preactivation: z, count: rows * columns)
+            Self.reluBackpropagate(gradient, preactivation: z, count: rows * columns, threads: threads)
         } else {
             for i in 0..<(rows * columns) { gradient[i] *= derivative(z[i]) }
         }

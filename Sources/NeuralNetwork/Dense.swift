@@ -73,7 +73,7 @@ public struct Dense: Sendable, Equatable {
         bias.withUnsafeBufferPointer { b in
             let columns = outputSize
             if activation == .relu {
-                Activation.reluAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns)
+                Activation.reluAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns, threads: backend.threads)
             } else if activation == .softmax {
                 for s in 0..<n {
                     let zs = z + s * columns, as_ = a + s * columns

@@ -17,7 +17,7 @@ extension Network {
     func forward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
         workspace.threads = backend.threads
         for (l, layer) in layers.enumerated() {
-            let x = l == 0 ? UnsafePointer(workspace.inputs) : UnsafePointer(workspace.outputs[l - 1])
+            let x = l == 0 ? workspace.batchInputs : UnsafePointer(workspace.outputs[l - 1])
             switch layer {
             case .dense(let d):
                 d.forward(input: x, rows: n, preactivation: workspace.preactivations[l], output: workspace.outputs[l],
@@ -48,7 +48,7 @@ extension Network {
         let scale = 1 / Float(n)
         for l in stride(from: last, through: 0, by: -1) {
             let layer = layers[l]
-            let x = l == 0 ? UnsafePointer(workspace.inputs) : UnsafePointer(workspace.outputs[l - 1])
+            let x = l == 0 ? workspace.batchInputs : UnsafePointer(workspace.outputs[l - 1])
             parameterGradients(delta: workspace.deltas[l], input: x, rows: n,
                                parameterRows: layer.parameterRows, inputSize: layer.inputSize, scale: scale,
                                weightGradient: workspace.weightGradients[l], biasGradient: workspace.biasGradients[l],
@@ -60,7 +60,8 @@ extension Network {
                                 parameterRows: layer.parameterRows, inputSize: layer.inputSize,
                                 into: workspace.deltas[l - 1], backend: backend, layer: l)
                 below.activation.backpropagate(workspace.deltas[l - 1], preactivation: workspace.preactivations[l - 1],
-                                               output: workspace.outputs[l - 1], rows: n, columns: below.outputSize)
+                                               output: workspace.outputs[l - 1], rows: n, columns: below.outputSize,
+                                               threads: backend.threads)
             case .maxout(let below):
                 propagatedError(delta: workspace.deltas[l], rows: n, weights: layer.weights,
                                 parameterRows: layer.parameterRows, inputSize: layer.inputSize,
@@ -101,9 +102,9 @@ extension Network {
         return correct
     }
 
-    /// Copies a batch into the workspace.
-    func load(_ inputs: Matrix, _ targets: Matrix?, into workspace: Workspace) {
-        inputs.withUnsafeBufferPointer { workspace.inputs.update(from: $0.baseAddress!, count: $0.count) }
+    /// Copies a batch (or only its inputs or targets) into the workspace.
+    func load(_ inputs: Matrix?, _ targets: Matrix?, into workspace: Workspace) {
+        inputs?.withUnsafeBufferPointer { workspace.inputs.update(from: $0.baseAddress!, count: $0.count) }
         targets?.withUnsafeBufferPointer { workspace.targets.update(from: $0.baseAddress!, count: $0.count) }
     }
 
@@ -138,8 +139,9 @@ extension Network {
                 var start = 0
                 while start < n {
                     let rows = min(workspace.capacity, n - start)
-                    workspace.inputs.update(from: x.baseAddress! + start * inputSize, count: rows * inputSize)
-                    forward(workspace, rows: rows, backend: backend)
+                    workspace.withBorrowedInputs(x.baseAddress! + start * inputSize) {
+                        forward(workspace, rows: rows, backend: backend)
+                    }
                     (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
                     start += rows
                 }

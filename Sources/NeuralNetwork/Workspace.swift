@@ -25,6 +25,11 @@ public final class Workspace {
 
     let inputs: UnsafeMutablePointer<Float>
     let targets: UnsafeMutablePointer<Float>
+    /// Rows of inputs a caller lends for one pass in place of ``inputs`` (see
+    /// ``withBorrowedInputs(_:_:)``); nil otherwise.
+    private var borrowedInputs: UnsafePointer<Float>?
+    /// Where the forward and backward passes read the batch: the lent rows, else ``inputs``.
+    var batchInputs: UnsafePointer<Float> { borrowedInputs ?? UnsafePointer(inputs) }
     let preactivations: [UnsafeMutablePointer<Float>]
     let outputs: [UnsafeMutablePointer<Float>]
     let deltas: [UnsafeMutablePointer<Float>]
@@ -74,6 +79,15 @@ public final class Workspace {
 
     deinit {
         for p in allocations { p.deallocate() }
+    }
+
+    /// Runs `body` with the passes reading their inputs from `rows` (row-major, the network's
+    /// input width) instead of copying them into ``inputs``: a batch that already sits in
+    /// memory as floats is not copied again.
+    func withBorrowedInputs<R, E: Error>(_ rows: UnsafePointer<Float>, _ body: () throws(E) -> R) throws(E) -> R {
+        borrowedInputs = rows
+        defer { borrowedInputs = nil }
+        return try body()
     }
 
     /// Whether these buffers fit `network` and a batch of `rows` rows.
