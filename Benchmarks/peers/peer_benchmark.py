@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer benchmark for SwiftMLP: the standard MLP trained by numpy, PyTorch and JAX.
+"""Peer benchmark for SwiftMLP: the standard MLP trained by numpy, PyTorch, JAX and scikit-learn.
 
 Network: 784-256-128-10, ReLU hidden layers, softmax output with cross-entropy
 (mean over the batch), plain SGD (W <- W - eta * grad, eta = 0.1), float32,
@@ -12,6 +12,9 @@ Figures per implementation (see README.md next to this file):
                           images at batch 128, batch assembly included
   infer samples/s         forward + softmax at batch 1024
   test acc                test accuracy after the timed epochs (sanity check)
+
+scikit-learn's MLPClassifier has no single-step API, so it gets only the epoch
+(one partial_fit over the shuffled training set) and inference figures.
 
 Thread counts must be fixed before numpy / torch / jax are imported, so this
 file parses its arguments and sets the environment before any such import.
@@ -31,7 +34,7 @@ import time
 # Arguments and thread environment (before any numerical import)
 # --------------------------------------------------------------------------
 
-IMPLEMENTATIONS = ("numpy", "torch", "jax")
+IMPLEMENTATIONS = ("numpy", "torch", "jax", "sklearn")
 STEP_BATCHES = (32, 128, 256)
 EPOCH_BATCH = 128
 INFER_BATCH = 1024
@@ -445,7 +448,51 @@ class JaxMLP:
         return [(np.array(w), np.array(b)) for w, b in self.params]
 
 
-FACTORIES = {"numpy": NumpyMLP, "torch": TorchMLP, "jax": JaxMLP}
+class SklearnMLP:
+    """scikit-learn's MLPClassifier with the same network and rule: ReLU, softmax with
+    log-loss, plain SGD (no momentum, constant learning rate 0.1, no L2 term), batch 128,
+    float32 data. Only epochs (partial_fit: one pass over shuffled mini-batches) and
+    inference (predict_proba) are timed: it has no single-step API."""
+
+    name = "sklearn"
+
+    def __init__(self, threads):
+        import sklearn
+        from sklearn.neural_network import MLPClassifier
+        self.version = sklearn.__version__
+        self.threads = threads
+        self.factory = lambda seed: MLPClassifier(
+            hidden_layer_sizes=LAYERS[1:-1], activation="relu", solver="sgd", alpha=0.0,
+            batch_size=EPOCH_BATCH, learning_rate="constant", learning_rate_init=LEARNING_RATE,
+            momentum=0.0, nesterovs_momentum=False, shuffle=True, random_state=seed)
+
+    def benchmark(self, data, args):
+        rec = {"implementation": self.name, "version": self.version, "threads": self.threads}
+        scale = np.float32(1.0 / 255.0)
+        x = np.multiply(data.train_x, scale, dtype=np.float32)
+        y = data.train_y
+        classes = np.arange(LAYERS[-1])
+        model = self.factory(args.seed)
+        model.partial_fit(x[:EPOCH_BATCH], y[:EPOCH_BATCH], classes=classes)   # warm-up
+        model = self.factory(args.seed)
+        epoch_times = []
+        for _ in range(args.epochs):
+            t0 = time.perf_counter()
+            model.partial_fit(x, y, classes=classes)
+            epoch_times.append(time.perf_counter() - t0)
+        rec["epoch_s"] = statistics.median(epoch_times)
+        rec["epoch_s_all"] = epoch_times
+        rec["epochs"] = args.epochs
+        batch = np.random.default_rng(args.seed).random((INFER_BATCH, 784), dtype=np.float32)
+        sec, _ = time_per_call(lambda: model.predict_proba(batch), lambda: None,
+                               args.block_seconds, args.repeats)
+        rec["infer_samples_per_s"] = INFER_BATCH / sec
+        test_x = np.multiply(data.test_x, scale, dtype=np.float32)
+        rec["test_accuracy"] = float(np.mean(model.predict(test_x) == data.test_y))
+        return rec
+
+
+FACTORIES = {"numpy": NumpyMLP, "torch": TorchMLP, "jax": JaxMLP, "sklearn": SklearnMLP}
 
 # --------------------------------------------------------------------------
 # Timing
@@ -563,6 +610,9 @@ def check_against_numpy(impls, args):
     want = ref.params_numpy()
     lines = []
     for impl in impls:
+        if not hasattr(impl, "reset"):
+            lines.append("  %-6s not checked (no single-step API)" % impl.name)
+            continue
         impl.reset(init)
         p = np.array(impl.to_numpy(impl.sync(impl.predict(impl.to_native(x, y)[0]))))
         impl.step(*impl.to_native(x, y))
@@ -661,7 +711,7 @@ COLUMNS = [("implementation", "%s", "implementation"), ("version", "%s", "versio
 def table(records):
     rows = [[title for _, _, title in COLUMNS]]
     for rec in records:
-        rows.append([fmt % rec[key] for key, fmt, _ in COLUMNS])
+        rows.append([fmt % rec[key] if rec.get(key) is not None else "-" for key, fmt, _ in COLUMNS])
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
     lines = []
     for k, row in enumerate(rows):
@@ -708,7 +758,7 @@ def main(args):
             print(line)
     records = []
     for impl in impls:
-        rec = benchmark(impl, data, args)
+        rec = impl.benchmark(data, args) if hasattr(impl, "benchmark") else benchmark(impl, data, args)
         rec.update({"quick": args.quick, "data": "fashion-mnist" if data.real else "random",
                     "python": platform.python_version()})
         records.append(rec)

@@ -18,8 +18,12 @@ final class GEMMWorkspace: @unchecked Sendable {
     let edgeTile: UnsafeMutablePointer<Float>
     private let memory: UnsafeMutableRawPointer
 
+    /// The product shape the buffers were made for (they fit any smaller one too).
+    let m: Int, n: Int, k: Int
+
     /// Buffers for products with op(A) of `m x k` and op(B) of `k x n` (or any smaller).
     init(m: Int, n: Int, k: Int) {
+        (self.m, self.n, self.k) = (m, n, k)
         let kernel = GEMMMicroKernel.self
         let depth = min(k, GEMMBlocking.kc)
         capacityA = Self.roundUp(min(m, GEMMBlocking.mc), to: kernel.mr) * depth
@@ -90,6 +94,42 @@ enum GEMMWorkspacePool {
                 }
             }
         }
+        return body(workspace)
+    }
+}
+
+/// One workspace per part index of the threaded products, kept from product to product: part
+/// p of every threaded product packs into slot p.
+///
+/// Why not ``GEMMWorkspacePool``: which thread runs which part, and whether two parts overlap
+/// in time, changes from step to step (a worker that is late leaves the caller to run both
+/// parts one after the other). With a shared pool, a step whose parts overlapped for the first
+/// time needed one workspace more than the steps before, and allocated it: 2-5 allocations per
+/// 100 steps on a loaded machine. A slot per part needs the same buffers however the parts are
+/// scheduled, so only the first products of a shape allocate.
+///
+/// Sound because ``GEMMThreadPool`` runs one job at a time (its calls are serialised by a lock)
+/// and each part of a job runs on exactly one thread, so slot p has one user at a time; the
+/// pool's ticket and pending count order one job's use of a slot before the next job's.
+enum GEMMPartWorkspaces {
+    /// Part indices with a slot; parts beyond (more threads than this) use ``GEMMWorkspacePool``.
+    static let slotCount = 256
+    private nonisolated(unsafe) static let slots: UnsafeMutablePointer<GEMMWorkspace?> = {
+        let slots = UnsafeMutablePointer<GEMMWorkspace?>.allocate(capacity: slotCount)
+        slots.initialize(repeating: nil, count: slotCount)
+        return slots
+    }()
+
+    /// Runs `body` with slot `part`'s workspace, first replaced by one that fits both the old
+    /// products and an `m x n x k` one when it is too small.
+    ///
+    /// - Precondition: called only from a part of a ``GEMMThreadPool`` job.
+    static func withWorkspace<R>(part: Int, m: Int, n: Int, k: Int, _ body: (GEMMWorkspace) -> R) -> R {
+        guard part < slotCount else { return GEMMWorkspacePool.withWorkspace(m: m, n: n, k: k, body) }
+        if let workspace = slots[part], workspace.fits(m: m, n: n, k: k) { return body(workspace) }
+        let old = slots[part]
+        let workspace = GEMMWorkspace(m: max(m, old?.m ?? 0), n: max(n, old?.n ?? 0), k: max(k, old?.k ?? 0))
+        slots[part] = workspace
         return body(workspace)
     }
 }

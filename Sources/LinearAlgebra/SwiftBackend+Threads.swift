@@ -12,7 +12,7 @@ struct ThreadedProduct {
     let c: UnsafeMutablePointer<Float>, ldc: Int
 
     /// Band `part` of C (see ``ThreadSplit``): a sequential blocked product of its own, with
-    /// its own packing buffers; bands share no writable memory.
+    /// the packing buffers of its part index (``GEMMPartWorkspaces``); bands share no writable memory.
     func run(part: Int) {
         let band = split.band(part)
         if band.isEmpty { return }
@@ -21,7 +21,7 @@ struct ThreadedProduct {
             split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
         let partA = transA == .none ? a + rowStart * lda : a + rowStart
         let partB = transB == .none ? b + columnStart : b + columnStart * ldb
-        GEMMWorkspacePool.withWorkspace(m: rows, n: columns, k: k) { workspace in
+        GEMMPartWorkspaces.withWorkspace(part: part, m: rows, n: columns, k: k) { workspace in
             GEMMBlocking.multiply(
                 transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
                 a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,

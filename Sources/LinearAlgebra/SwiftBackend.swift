@@ -13,8 +13,8 @@ import Dispatch
 ///     columns: ceil(ceil(n / NR) / threads) * NR * m
 ///
 /// (ties go to columns). Each part is an independent product on its own thread
-/// (``GEMMThreadPool``: the caller and `threads - 1` workers) with its own packing buffers (taken from
-/// ``GEMMWorkspacePool``, so repeated products allocate nothing); the parts share no
+/// (``GEMMThreadPool``: the caller and `threads - 1` workers) with its own packing buffers (those
+/// of its part index, ``GEMMPartWorkspaces``, so repeated products allocate nothing); the parts share no
 /// writable memory, so no synchronisation is needed beyond the join. A thread packs the
 /// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
 /// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
@@ -77,14 +77,6 @@ public struct SwiftBackend: GEMMBackend {
             }
         }
     }
-}
-
-/// The pointers of one product, handed to the worker threads. Each thread writes only its own
-/// band of C (see ``ThreadSplit``), which is what makes sharing them sound.
-private struct Operands: @unchecked Sendable {
-    let a: UnsafePointer<Float>
-    let b: UnsafePointer<Float>
-    let c: UnsafeMutablePointer<Float>
 }
 
 /// How C is cut into bands of whole micro-tiles, one per thread (see ``SwiftBackend``).

@@ -88,6 +88,20 @@ import Testing
         #expect(Int(bitPattern: workspace.packedB) % 64 == 0)
     }
 
+    @Test("a part's workspace is kept between products and grows to fit every shape it has seen")
+    func partWorkspaces() {
+        // The last slot: no test runs products on that many threads.
+        let part = GEMMPartWorkspaces.slotCount - 1
+        let first = GEMMPartWorkspaces.withWorkspace(part: part, m: 50, n: 60, k: 70) { $0 }
+        #expect(first.fits(m: 50, n: 60, k: 70))
+        let same = GEMMPartWorkspaces.withWorkspace(part: part, m: 40, n: 60, k: 20) { $0 }
+        #expect(same === first)
+        let grown = GEMMPartWorkspaces.withWorkspace(part: part, m: 20, n: 90, k: 70) { $0 }
+        #expect(grown !== first)
+        #expect(grown.fits(m: 50, n: 90, k: 70))
+        #expect(GEMMPartWorkspaces.withWorkspace(part: part, m: 50, n: 60, k: 70) { $0 } === grown)
+    }
+
     @Test("the workspace pool hands out fitting workspaces, never one in use")
     func workspacePool() {
         GEMMWorkspacePool.withWorkspace(m: 50, n: 60, k: 70) { outer in
