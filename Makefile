@@ -19,7 +19,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -101,11 +101,17 @@ calibrate: deps
 bench-overhead: deps
 	swift run -c release $(NATIVE) mlp-bench overhead
 
-## The same network in numpy, PyTorch and JAX (see Benchmarks/peers/README.md for installing them).
-PEERS_PYTHON ?= $(shell test -x /opt/peers-venv/bin/python && echo /opt/peers-venv/bin/python || echo python3)
+## The same network in numpy, PyTorch, JAX and scikit-learn (Benchmarks/peers/README.md);
+## with the venv of `make peers-env` when there is one.
+PEERS_PYTHON ?= $(shell test -x .venv-peers/bin/python && echo .venv-peers/bin/python || echo python3)
 bench-peers: deps-data
 	@mkdir -p out
 	$(PEERS_PYTHON) Benchmarks/peers/peer_benchmark.py --threads 2 --json out/peers.json
+
+## The peers' versions of the issue's reference table in .venv-peers (several GB: PyPI's torch is the CUDA build).
+peers-env:
+	python3 -m venv .venv-peers
+	.venv-peers/bin/pip install torch==2.15.0 numpy==2.4.6 jax==0.10.2 jaxlib==0.10.2 scikit-learn==1.9.1
 
 ## No heap allocation in training steps after the first (a release build: debug builds
 ## allocate in unspecialised generic code).

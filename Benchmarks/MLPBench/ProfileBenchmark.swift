@@ -28,6 +28,9 @@ struct ProfileBenchmark: ParsableCommand {
     @Option(help: "Timed steps (after 20 untimed ones).")
     var steps = 400
 
+    @Option(help: "Fashion-MNIST IDX folder: the batch is its first training samples, as in `mlp-bench train` (random data when missing).")
+    var data = "/usr/share/datasets/fashion-mnist"
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
@@ -39,10 +42,9 @@ struct ProfileBenchmark: ParsableCommand {
         let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
         print("mlp-bench profile: 784-256-128-10 relu/softmax+CE, SGD lr 0.1, batch \(batch), \(threads) thread(s), median of \(steps) steps")
         print("load average at start: \(loadAverage())")
-        var generator = SplitMix64(seed: 7)
-        let inputs = Matrix.random(batch, 784, &generator)
-        var targets = Matrix(rows: batch, columns: 10)
-        for row in 0..<batch { targets[row, Int(generator.next() % 10)] = 1 }
+        let (dataset, dataNote) = TrainBenchmark.loadData(data)
+        print("data: \(dataNote)")
+        let (inputs, targets) = TrainBenchmark.batch(rows: batch, from: dataset)
         var table = Table([("backend", .left), ("part of the step", .left), ("shape m x n x k", .left),
                                     ("us", .right), ("share", .right), ("GFLOP/s", .right)])
         for kind in kinds {

@@ -66,7 +66,7 @@ struct TrainBenchmark: ParsableCommand {
 
     func run() throws {
         let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
-        let (dataset, dataNote) = loadData()
+        let (dataset, dataNote) = Self.loadData(data)
         let network = try Network(sizes: Self.sizes, hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, initializer: .heNormal, seed: 1)
         print("mlp-bench train: 784-256-128-10 relu/softmax+CE, SGD lr 0.1; data: \(dataNote)")
@@ -192,7 +192,7 @@ struct TrainBenchmark: ParsableCommand {
     }
 
     /// Fashion-MNIST from `data`, or 60,000 random images and labels of the same shape.
-    func loadData() -> (BenchmarkData, String) {
+    static func loadData(_ data: String) -> (BenchmarkData, String) {
         if let (training, test) = try? IDXFolder.load(data, classCount: 10) {
             return (BenchmarkData(training: training, test: test), "fashion-mnist (\(data))")
         }
