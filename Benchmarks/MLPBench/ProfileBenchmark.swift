@@ -10,6 +10,8 @@ import NeuralNetwork
 /// column sums, the SGD update, the batch copy) is the step's time minus the GEMMs'. Each row
 /// gives the median over many steps, and the product's rate in GFLOP/s (2 m n k per call),
 /// so a GEMM-bound step shows as GEMM time near the step's, and a slow product as a low rate.
+/// With `--inference` the same is done for inference (forward pass and softmax into a kept
+/// workspace, as `mlp-bench train` times it, by default at batch 1024).
 struct ProfileBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
@@ -22,8 +24,11 @@ struct ProfileBenchmark: ParsableCommand {
     @Option(help: "Threads per product.")
     var threads = 2
 
-    @Option(help: "Batch size of the step.")
-    var batch = 128
+    @Option(help: "Batch size of the step (default 128, or 1024 with --inference).")
+    var batch: Int?
+
+    @Flag(help: "Profile inference (forward + softmax) instead of a training step.")
+    var inference = false
 
     @Option(help: "Timed steps (after 20 untimed ones).")
     var steps = 400
@@ -33,19 +38,21 @@ struct ProfileBenchmark: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard (batch ?? 1) >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
         for kind in backends ?? [] where !kind.isAvailable { throw ValidationError(BackendError.notCompiled(kind).description) }
     }
 
     func run() throws {
         let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
-        print("mlp-bench profile: 784-256-128-10 relu/softmax+CE, SGD lr 0.1, batch \(batch), \(threads) thread(s), median of \(steps) steps")
+        let batch = self.batch ?? (inference ? TrainBenchmark.inferenceBatch : 128)
+        let what = inference ? "inference" : "SGD lr 0.1 training step"
+        print("mlp-bench profile: 784-256-128-10 relu/softmax+CE, \(what), batch \(batch), \(threads) thread(s), median of \(steps)")
         print("load average at start: \(loadAverage())")
         let (dataset, dataNote) = TrainBenchmark.loadData(data)
         print("data: \(dataNote)")
         let (inputs, targets) = TrainBenchmark.batch(rows: batch, from: dataset)
-        var table = Table([("backend", .left), ("part of the step", .left), ("shape m x n x k", .left),
+        var table = Table([("backend", .left), ("part", .left), ("shape m x n x k", .left),
                                     ("us", .right), ("share", .right), ("GFLOP/s", .right)])
         for kind in kinds {
             let timed = TimedBackend(try kind.make(threads: threads))
@@ -53,13 +60,18 @@ struct ProfileBenchmark: ParsableCommand {
                                       loss: .crossEntropy, initializer: .heNormal, seed: 1)
             let trainer = try Trainer(network: network, optimizer: SGD(learningRate: TrainBenchmark.learningRate),
                                       backend: timed, options: TrainingOptions(batchSize: batch))
-            for _ in 0..<20 { _ = try trainer.step(inputs: inputs, targets: targets) }
+            let workspace = Workspace(for: network, capacity: batch)
+            var outputs = Matrix(rows: batch, columns: network.outputSize)
+            let run = inference
+                ? { try network.predict(inputs, into: &outputs, workspace: workspace, backend: timed) }
+                : { _ = try trainer.step(inputs: inputs, targets: targets) }
+            for _ in 0..<20 { try run() }
             timed.log.reset()
             var stepSeconds: [Double] = []
             let clock = ContinuousClock()
             for _ in 0..<steps {
                 timed.log.startStep()
-                let elapsed = try clock.measure { _ = try trainer.step(inputs: inputs, targets: targets) }
+                let elapsed = try clock.measure(run)
                 stepSeconds.append(elapsed.seconds)
             }
             let step = median(stepSeconds)
@@ -76,7 +88,7 @@ struct ProfileBenchmark: ParsableCommand {
                           String(format: "%.1f%%", 100 * gemmTotal / step), ""])
             table.append([kind.rawValue, "everything else", "", String(format: "%.1f", rest * 1e6),
                           String(format: "%.1f%%", 100 * rest / step), ""])
-            table.append([kind.rawValue, "whole step", "", String(format: "%.1f", step * 1e6), "100.0%", ""])
+            table.append([kind.rawValue, inference ? "whole inference" : "whole step", "", String(format: "%.1f", step * 1e6), "100.0%", ""])
         }
         print(table.rendered)
         print("load average at end: \(loadAverage())")

@@ -17,13 +17,37 @@ extension Activation {
         _ z: UnsafeMutablePointer<Float>, output a: UnsafeMutablePointer<Float>, bias b: UnsafePointer<Float>,
         rows: Int, columns: Int, threads: Int
     ) {
-        var pass = ReluAddBiasPass(z: z, a: a, b: b, columns: columns)
+        var pass = AddBiasPass(z: z, a: a, b: b, columns: columns)
         let threads = rows * columns >= parallelElements ? threads : 1
         withUnsafePointer(to: &pass) { pass in
             ParallelLoop.run(count: rows, threads: threads, context: UnsafeRawPointer(pass)) { pass, start, end in
-                let p = pass.assumingMemoryBound(to: ReluAddBiasPass.self).pointee
+                let p = pass.assumingMemoryBound(to: AddBiasPass.self).pointee
                 let offset = start * p.columns
                 Activation.reluAddBias(p.z + offset, output: p.a + offset, bias: p.b, rows: end - start, columns: p.columns)
+            }
+        }
+    }
+
+    /// The pass after the forward GEMM for softmax: Z += 1 b^T, then each row of A is the
+    /// softmax of that row of Z (``softmax(_:count:)``), the rows split over `threads` from
+    /// 2^11 elements on (an exponential per element makes them dearer than ReLU's).
+    static func softmaxAddBias(
+        _ z: UnsafeMutablePointer<Float>, output a: UnsafeMutablePointer<Float>, bias b: UnsafePointer<Float>,
+        rows: Int, columns: Int, threads: Int
+    ) {
+        var pass = AddBiasPass(z: z, a: a, b: b, columns: columns)
+        let threads = rows * columns >= 1 << 11 ? threads : 1
+        withUnsafePointer(to: &pass) { pass in
+            ParallelLoop.run(count: rows, threads: threads, context: UnsafeRawPointer(pass)) { pass, start, end in
+                let p = pass.assumingMemoryBound(to: AddBiasPass.self).pointee
+                for s in start..<end {
+                    let zs = p.z + s * p.columns, row = p.a + s * p.columns
+                    for j in 0..<p.columns {
+                        zs[j] += p.b[j]
+                        row[j] = zs[j]
+                    }
+                    Activation.softmax(row, count: p.columns)
+                }
             }
         }
     }
@@ -100,8 +124,9 @@ extension Activation {
     }
 }
 
-/// The operands of a threaded ``Activation/reluAddBias(_:output:bias:rows:columns:threads:)``.
-private struct ReluAddBiasPass {
+/// The operands of a threaded ``Activation/reluAddBias(_:output:bias:rows:columns:threads:)``
+/// or ``Activation/softmaxAddBias(_:output:bias:rows:columns:threads:)``.
+private struct AddBiasPass {
     let z: UnsafeMutablePointer<Float>
     let a: UnsafeMutablePointer<Float>
     let b: UnsafePointer<Float>

@@ -75,11 +75,7 @@ public struct Dense: Sendable, Equatable {
             if activation == .relu {
                 Activation.reluAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns, threads: backend.threads)
             } else if activation == .softmax {
-                for s in 0..<n {
-                    let zs = z + s * columns, as_ = a + s * columns
-                    for j in 0..<columns { zs[j] += b[j]; as_[j] = zs[j] }
-                    Activation.softmax(as_, count: columns)
-                }
+                Activation.softmaxAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns, threads: backend.threads)
             } else {
                 for s in 0..<n {
                     let zs = z + s * columns, as_ = a + s * columns
