@@ -41,7 +41,6 @@ public struct OpenBLASBackend: GEMMBackend {
     /// (the limit of ``SwiftBackend``, for the same reason).
     static let inlineLimit = SwiftBackend.defaultInlineLimit
 
-
     public func gemmKernel(
         transA: Transpose, transB: Transpose,
         m: Int, n: Int, k: Int,
@@ -62,16 +61,14 @@ public struct OpenBLASBackend: GEMMBackend {
         // OpenBLAS's own threads stay off (see the type's documentation), even if another
         // caller of the library switched them on: a read of one global on the common path.
         if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
-        let product = OpenBLASProduct(
-            split: ThreadSplit(m: m, n: n, threads: threads, rowTile: 16, columnTile: 16),
-            transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, largestDimension: largestDimension)
-        let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
-        let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
-        if threads == 1 || (!overflowA && !overflowB && mnk < Self.inlineLimit) {
-            product.multiply(m: m, n: n, a: a, b: b, c: c)
+        let operands = GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        if threads == 1 || operands.hasFewerMultiplyAdds(than: Self.inlineLimit) {
+            Self.multiply(operands, largestDimension: largestDimension)
             return
         }
+        let product = OpenBLASProduct(split: ThreadSplit(m: m, n: n, threads: threads, rowTile: 16, columnTile: 16),
+                                      operands: operands, largestDimension: largestDimension)
         withUnsafePointer(to: product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in
                 product.assumingMemoryBound(to: OpenBLASProduct.self).pointee.run(part: part)
@@ -84,53 +81,39 @@ public struct OpenBLASBackend: GEMMBackend {
 /// its bands of C (see ``ThreadSplit``), each a single-threaded `cblas_sgemm` of its own.
 private struct OpenBLASProduct {
     let split: ThreadSplit
-    let transA: Transpose, transB: Transpose
-    let m: Int, n: Int, k: Int
-    let alpha: Float
-    let a: UnsafePointer<Float>, lda: Int
-    let b: UnsafePointer<Float>, ldb: Int
-    let beta: Float
-    let c: UnsafeMutablePointer<Float>, ldc: Int
+    let operands: GEMMOperands
     let largestDimension: Int
 
-    /// Band `part` of C: the rows (or columns) of op(A) (or op(B)) and C that it covers.
     func run(part: Int) {
-        let band = split.band(part)
-        if band.isEmpty { return }
-        if split.alongRows {
-            let rows = band.lowerBound
-            multiply(m: band.count, n: n, a: transA == .none ? a + rows * lda : a + rows, b: b, c: c + rows * ldc)
-        } else {
-            let columns = band.lowerBound
-            multiply(m: m, n: band.count, a: a, b: transB == .none ? b + columns : b + columns * ldb, c: c + columns)
-        }
+        guard let band = operands.band(part, of: split) else { return }
+        OpenBLASBackend.multiply(band, largestDimension: largestDimension)
     }
+}
 
-    /// `C = alpha op(A) op(B) + beta C` for an `m x n` part, as one cblas call, or as blocks of
-    /// at most ``largestDimension`` per dimension (the first k panel applies beta, the rest
-    /// accumulate).
-    func multiply(m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
-        let block = largestDimension
-        if m <= block && n <= block && k <= block {
+extension OpenBLASBackend {
+    /// The product as one cblas call, or as blocks of at most `largestDimension` per dimension
+    /// (the first k panel applies beta, the rest accumulate).
+    fileprivate static func multiply(_ p: GEMMOperands, largestDimension block: Int) {
+        if p.m <= block && p.n <= block && p.k <= block {
             // void cblas_sgemm(Order, TransA, TransB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
-            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(m), Int32(n), Int32(k), alpha,
-                        a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            cblas_sgemm(CblasRowMajor, p.transA.cblas, p.transB.cblas, Int32(p.m), Int32(p.n), Int32(p.k), p.alpha,
+                        p.a, Int32(p.lda), p.b, Int32(p.ldb), p.beta, p.c, Int32(p.ldc))
             return
         }
-        for i0 in stride(from: 0, to: m, by: block) {
-            let mb = min(block, m - i0)
-            for j0 in stride(from: 0, to: n, by: block) {
-                let nb = min(block, n - j0)
-                for p0 in stride(from: 0, to: k, by: block) {
-                    let kb = min(block, k - p0)
+        for i0 in stride(from: 0, to: p.m, by: block) {
+            let mb = min(block, p.m - i0)
+            for j0 in stride(from: 0, to: p.n, by: block) {
+                let nb = min(block, p.n - j0)
+                for p0 in stride(from: 0, to: p.k, by: block) {
+                    let kb = min(block, p.k - p0)
                     // Offsets of the (i0, p0) block of op(A) and the (p0, j0) block of op(B) as stored.
-                    let aBlock = transA == .none ? a + i0 * lda + p0 : a + p0 * lda + i0
-                    let bBlock = transB == .none ? b + p0 * ldb + j0 : b + j0 * ldb + p0
+                    let aBlock = p.transA == .none ? p.a + i0 * p.lda + p0 : p.a + p0 * p.lda + i0
+                    let bBlock = p.transB == .none ? p.b + p0 * p.ldb + j0 : p.b + j0 * p.ldb + p0
                     cblas_sgemm(
-                        CblasRowMajor, transA.cblas, transB.cblas,
-                        Int32(mb), Int32(nb), Int32(kb), alpha,
-                        aBlock, Int32(lda), bBlock, Int32(ldb),
-                        p0 == 0 ? beta : 1, c + i0 * ldc + j0, Int32(ldc))
+                        CblasRowMajor, p.transA.cblas, p.transB.cblas,
+                        Int32(mb), Int32(nb), Int32(kb), p.alpha,
+                        aBlock, Int32(p.lda), bBlock, Int32(p.ldb),
+                        p0 == 0 ? p.beta : 1, p.c + i0 * p.ldc + j0, Int32(p.ldc))
                 }
             }
         }

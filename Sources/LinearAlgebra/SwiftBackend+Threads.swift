@@ -3,29 +3,16 @@
 /// handing it to the workers allocates nothing).
 struct ThreadedProduct {
     let split: ThreadSplit
-    let transA: Transpose, transB: Transpose
-    let m: Int, n: Int, k: Int
-    let alpha: Float
-    let a: UnsafePointer<Float>, lda: Int
-    let b: UnsafePointer<Float>, ldb: Int
-    let beta: Float
-    let c: UnsafeMutablePointer<Float>, ldc: Int
+    let operands: GEMMOperands
 
     /// Band `part` of C (see ``ThreadSplit``): a sequential blocked product of its own, with
     /// the packing buffers of its part index (``GEMMPartWorkspaces``); bands share no writable memory.
     func run(part: Int) {
-        let band = split.band(part)
-        if band.isEmpty { return }
-        // op(A) rows, op(B) columns and C entries of this part, as stored.
-        let (rowStart, rows, columnStart, columns) =
-            split.alongRows ? (band.lowerBound, band.count, 0, n) : (0, m, band.lowerBound, band.count)
-        let partA = transA == .none ? a + rowStart * lda : a + rowStart
-        let partB = transB == .none ? b + columnStart : b + columnStart * ldb
-        GEMMPartWorkspaces.withWorkspace(part: part, m: rows, n: columns, k: k) { workspace in
+        guard let p = operands.band(part, of: split) else { return }
+        GEMMPartWorkspaces.withWorkspace(part: part, m: p.m, n: p.n, k: p.k) { workspace in
             GEMMBlocking.multiply(
-                transA: transA, transB: transB, m: rows, n: columns, k: k, alpha: alpha,
-                a: partA, lda: lda, b: partB, ldb: ldb, beta: beta,
-                c: c + rowStart * ldc + columnStart, ldc: ldc, workspace: workspace)
+                transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, alpha: p.alpha,
+                a: p.a, lda: p.lda, b: p.b, ldb: p.ldb, beta: p.beta, c: p.c, ldc: p.ldc, workspace: workspace)
         }
     }
 }

@@ -57,9 +57,9 @@ public struct SwiftBackend: GEMMBackend {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         site: GEMMCallSite
     ) {
-        let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
-        let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
-        if threads == 1 || (!overflowA && !overflowB && mnk < inlineLimit) {
+        let operands = GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        if threads == 1 || operands.hasFewerMultiplyAdds(than: inlineLimit) {
             GEMMWorkspacePool.withWorkspace(m: m, n: n, k: k) { workspace in
                 GEMMBlocking.multiply(
                     transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
@@ -67,49 +67,11 @@ public struct SwiftBackend: GEMMBackend {
             }
             return
         }
-        let split = ThreadSplit(m: m, n: n, threads: threads)
-        var product = ThreadedProduct(
-            split: split, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        var product = ThreadedProduct(split: ThreadSplit(m: m, n: n, threads: threads), operands: operands)
         withUnsafePointer(to: &product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in
                 product.assumingMemoryBound(to: ThreadedProduct.self).pointee.run(part: part)
             }
         }
-    }
-}
-
-/// How C is cut into bands of whole micro-tiles, one per thread (see ``SwiftBackend``).
-struct ThreadSplit: Sendable {
-    /// True: bands of rows of C; false: bands of columns.
-    let alongRows: Bool
-    /// The extent of the split dimension (m or n).
-    let extent: Int
-    /// Tile size along the split dimension (MR or NR).
-    let tile: Int
-    /// Number of bands (= threads; trailing ones may be empty when tiles run out).
-    let parts: Int
-
-    /// Bands of whole `rowTile`-row or `columnTile`-column tiles (by default the micro-kernel's
-    /// MR and NR).
-    init(m: Int, n: Int, threads: Int, rowTile mr: Int = GEMMMicroKernel.mr, columnTile nr: Int = GEMMMicroKernel.nr) {
-        let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
-        let busiestByRows = (rowTiles + threads - 1) / threads * mr * n
-        let busiestByColumns = (columnTiles + threads - 1) / threads * nr * m
-        alongRows = busiestByRows < busiestByColumns
-        (extent, tile) = alongRows ? (m, mr) : (n, nr)
-        parts = threads
-    }
-
-    /// The rows (or columns) of band `part`: tiles are dealt out as evenly as possible, the
-    /// first `tiles % parts` bands getting one more.
-    func band(_ part: Int) -> Range<Int> {
-        let tiles = (extent + tile - 1) / tile
-        let base = tiles / parts, extra = tiles % parts
-        let firstTile = part * base + min(part, extra)
-        let count = base + (part < extra ? 1 : 0)
-        let start = min(firstTile * tile, extent)
-        let end = min((firstTile + count) * tile, extent)
-        return start..<end
     }
 }

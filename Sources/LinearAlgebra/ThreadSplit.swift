@@ -1,0 +1,70 @@
+/// The operands of one GEMM call, C <- alpha op(A) op(B) + beta C, as a backend receives them:
+/// what a threaded product hands to the part that computes one band of C.
+struct GEMMOperands {
+    let transA: Transpose, transB: Transpose
+    let m: Int, n: Int, k: Int
+    let alpha: Float
+    let a: UnsafePointer<Float>, lda: Int
+    let b: UnsafePointer<Float>, ldb: Int
+    let beta: Float
+    let c: UnsafeMutablePointer<Float>, ldc: Int
+
+    /// Whether the product has fewer than `limit` multiply-adds (m n k; an overflow counts as more).
+    func hasFewerMultiplyAdds(than limit: Int) -> Bool {
+        let (mk, overflowA) = m.multipliedReportingOverflow(by: k)
+        let (mnk, overflowB) = mk.multipliedReportingOverflow(by: n)
+        return !overflowA && !overflowB && mnk < limit
+    }
+
+    /// The product restricted to band `part` of `split`: the rows of op(A) and C it covers (a
+    /// band of rows) or the columns of op(B) and C (a band of columns), with their pointers as
+    /// stored; nil for an empty band.
+    func band(_ part: Int, of split: ThreadSplit) -> GEMMOperands? {
+        let band = split.band(part)
+        if band.isEmpty { return nil }
+        let start = band.lowerBound
+        if split.alongRows {
+            return GEMMOperands(transA: transA, transB: transB, m: band.count, n: n, k: k, alpha: alpha,
+                                a: transA == .none ? a + start * lda : a + start, lda: lda, b: b, ldb: ldb,
+                                beta: beta, c: c + start * ldc, ldc: ldc)
+        }
+        return GEMMOperands(transA: transA, transB: transB, m: m, n: band.count, k: k, alpha: alpha,
+                            a: a, lda: lda, b: transB == .none ? b + start : b + start * ldb, ldb: ldb,
+                            beta: beta, c: c + start, ldc: ldc)
+    }
+}
+
+/// How C is cut into bands of whole tiles, one per thread (see ``SwiftBackend``).
+struct ThreadSplit: Sendable {
+    /// True: bands of rows of C; false: bands of columns.
+    let alongRows: Bool
+    /// The extent of the split dimension (m or n).
+    let extent: Int
+    /// Tile size along the split dimension (MR or NR).
+    let tile: Int
+    /// Number of bands (= threads; trailing ones may be empty when tiles run out).
+    let parts: Int
+
+    /// Bands of whole `rowTile`-row or `columnTile`-column tiles (by default the micro-kernel's
+    /// MR and NR).
+    init(m: Int, n: Int, threads: Int, rowTile mr: Int = GEMMMicroKernel.mr, columnTile nr: Int = GEMMMicroKernel.nr) {
+        let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
+        let busiestByRows = (rowTiles + threads - 1) / threads * mr * n
+        let busiestByColumns = (columnTiles + threads - 1) / threads * nr * m
+        alongRows = busiestByRows < busiestByColumns
+        (extent, tile) = alongRows ? (m, mr) : (n, nr)
+        parts = threads
+    }
+
+    /// The rows (or columns) of band `part`: tiles are dealt out as evenly as possible, the
+    /// first `tiles % parts` bands getting one more.
+    func band(_ part: Int) -> Range<Int> {
+        let tiles = (extent + tile - 1) / tile
+        let base = tiles / parts, extra = tiles % parts
+        let firstTile = part * base + min(part, extra)
+        let count = base + (part < extra ? 1 : 0)
+        let start = min(firstTile * tile, extent)
+        let end = min((firstTile + count) * tile, extent)
+        return start..<end
+    }
+}
