@@ -69,7 +69,7 @@ struct CalibrateBenchmark: ParsableCommand {
         var entries: [CrossoverTable.Entry] = []
         var table = Table([("shape m x n x k", .left), ("op", .left), ("threads", .right), ("swift us", .right),
                            ("openblas us", .right), ("openblas/swift", .right), ("winner", .left)])
-        print("load average at start: \(loadAverage())")
+        print("machine at start: \(machineState())")
         for threadCount in threads {
             let swift = try BackendKind.swift.make(threads: threadCount)
             let openblas = try BackendKind.openblas.make(threads: threadCount)
@@ -98,7 +98,7 @@ struct CalibrateBenchmark: ParsableCommand {
             }
         }
         print(table.rendered)
-        print("load average at end: \(loadAverage())")
+        print("machine at end: \(machineState())")
         let host = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"

@@ -44,7 +44,7 @@ struct OverheadBenchmark: ParsableCommand {
         #if OpenBLAS
         var table = Table([("shape m x n x k", .left), ("op", .left), ("threads", .right), ("direct us", .right),
                            ("backend us", .right), ("backend/direct - 1", .right)])
-        print("load average at start: \(loadAverage())")
+        print("machine at start: \(machineState())")
         for threadCount in threads {
             let backend = try BackendKind.openblas.make(threads: threadCount)
             for shape in shapes {
@@ -92,7 +92,7 @@ struct OverheadBenchmark: ParsableCommand {
             }
         }
         print(table.rendered)
-        print("load average at end: \(loadAverage())")
+        print("machine at end: \(machineState())")
         #else
         throw ValidationError("overhead measures the OpenBLAS backend: build with the OpenBLAS trait")
         #endif

@@ -48,7 +48,7 @@ struct ProfileBenchmark: ParsableCommand {
         let batch = self.batch ?? (inference ? TrainBenchmark.inferenceBatch : 128)
         let what = inference ? "inference" : "SGD lr 0.1 training step"
         print("mlp-bench profile: 784-256-128-10 relu/softmax+CE, \(what), batch \(batch), \(threads) thread(s), median of \(steps)")
-        print("load average at start: \(loadAverage())")
+        print("machine at start: \(machineState())")
         let (dataset, dataNote) = TrainBenchmark.loadData(data)
         print("data: \(dataNote)")
         let (inputs, targets) = TrainBenchmark.batch(rows: batch, from: dataset)
@@ -91,7 +91,7 @@ struct ProfileBenchmark: ParsableCommand {
             table.append([kind.rawValue, inference ? "whole inference" : "whole step", "", String(format: "%.1f", step * 1e6), "100.0%", ""])
         }
         print(table.rendered)
-        print("load average at end: \(loadAverage())")
+        print("machine at end: \(machineState())")
     }
 }
 

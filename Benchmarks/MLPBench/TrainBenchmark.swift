@@ -70,7 +70,7 @@ struct TrainBenchmark: ParsableCommand {
         let network = try Network(sizes: Self.sizes, hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, initializer: .heNormal, seed: 1)
         print("mlp-bench train: 784-256-128-10 relu/softmax+CE, SGD lr 0.1; data: \(dataNote)")
-        print("load average at start: \(loadAverage()); allocation counter \(mallocCounterIsActive() != 0 ? "active" : "NOT active")")
+        print("machine at start: \(machineState()); allocation counter \(mallocCounterIsActive() != 0 ? "active" : "NOT active")")
         var records: [TrainRecord] = []
         for threadCount in threads {
             let made = try kinds.map { try $0.make(threads: threadCount) }
@@ -130,7 +130,7 @@ struct TrainBenchmark: ParsableCommand {
             records += rows
         }
         print(report(records))
-        print("load average at end: \(loadAverage())")
+        print("machine at end: \(machineState())")
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -232,9 +232,4 @@ struct TrainRecord: Encodable {
 struct TrainReport: Encodable {
     var data: String
     var records: [TrainRecord]
-}
-
-/// The 1-minute load average, as /proc/loadavg gives it.
-func loadAverage() -> String {
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 }

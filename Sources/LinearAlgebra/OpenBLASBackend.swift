@@ -67,7 +67,7 @@ public struct OpenBLASBackend: GEMMBackend {
             Self.multiply(operands, largestDimension: largestDimension)
             return
         }
-        let product = OpenBLASProduct(split: ThreadSplit(m: m, n: n, threads: threads, rowTile: 16, columnTile: 16),
+        let product = OpenBLASProduct(split: ThreadSplit(m: m, n: n, k: k, threads: threads, rowTile: 16, columnTile: 16),
                                       operands: operands, largestDimension: largestDimension)
         withUnsafePointer(to: product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in

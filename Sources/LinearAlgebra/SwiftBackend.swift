@@ -7,12 +7,8 @@ import Dispatch
 /// ## Threads
 ///
 /// C is cut into exactly ``threads`` disjoint parts, either bands of rows (whole MR tiles) or
-/// bands of columns (whole NR tiles), whichever leaves the busiest thread the least work:
-///
-///     rows:    ceil(ceil(m / MR) / threads) * MR * n
-///     columns: ceil(ceil(n / NR) / threads) * NR * m
-///
-/// (ties go to columns). Each part is an independent product on its own thread
+/// bands of columns (whole NR tiles), whichever leaves the busiest thread the least work,
+/// packing included (see ``ThreadSplit``). Each part is an independent product on its own thread
 /// (``GEMMThreadPool``: the caller and `threads - 1` workers) with its own packing buffers (those
 /// of its part index, ``GEMMPartWorkspaces``, so repeated products allocate nothing); the parts share no
 /// writable memory, so no synchronisation is needed beyond the join. A thread packs the
@@ -67,7 +63,7 @@ public struct SwiftBackend: GEMMBackend {
             }
             return
         }
-        var product = ThreadedProduct(split: ThreadSplit(m: m, n: n, threads: threads), operands: operands)
+        var product = ThreadedProduct(split: ThreadSplit(m: m, n: n, k: k, threads: threads), operands: operands)
         withUnsafePointer(to: &product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in
                 product.assumingMemoryBound(to: ThreadedProduct.self).pointee.run(part: part)

@@ -7,7 +7,7 @@ import Testing
           arguments: [(1, 1, 2), (128, 256, 2), (256, 784, 2), (13, 1000, 3), (1000, 13, 3), (9, 9, 4), (64, 2, 7)])
     func threadBands(_ shape: (Int, Int, Int)) {
         let (m, n, threads) = shape
-        let split = ThreadSplit(m: m, n: n, threads: threads)
+        let split = ThreadSplit(m: m, n: n, k: 100, threads: threads)
         let bands = (0..<threads).map(split.band)
         let extent = split.alongRows ? m : n
         var next = 0
@@ -24,10 +24,18 @@ import Testing
 
     @Test("MLP shapes split into equal bands over 2 threads")
     func balancedForMLPShapes() {
-        for (m, n) in [(128, 256), (128, 784), (256, 128), (256, 784), (32, 256)] {
-            let split = ThreadSplit(m: m, n: n, threads: 2)
-            #expect(split.band(0).count == split.band(1).count, "\(m)x\(n)")
+        for (m, n, k) in [(128, 256, 784), (128, 784, 256), (256, 128, 784), (256, 784, 128), (32, 256, 784)] {
+            let split = ThreadSplit(m: m, n: n, k: k, threads: 2)
+            #expect(split.band(0).count == split.band(1).count, "\(m)x\(n)x\(k)")
         }
+    }
+
+    @Test("a product with few rows and a large op(B) is cut into bands of columns, so no thread packs all of op(B)")
+    func fewRowsSplitByColumns() {
+        // Bands of 16 rows would have each thread pack the whole 256 x 784 op(B).
+        #expect(!ThreadSplit(m: 32, n: 784, k: 256, threads: 2).alongRows)
+        // Many rows and few columns: bands of rows.
+        #expect(ThreadSplit(m: 784, n: 32, k: 256, threads: 2).alongRows)
     }
 
     @Test("balanced steps: equal pieces, rounded up, never above the limit")
