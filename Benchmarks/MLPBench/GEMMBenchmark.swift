@@ -108,13 +108,16 @@ struct GEMMBenchmark: ParsableCommand {
         }
         let works = backends.indices.map { index in { operands.multiply(backends[index], into: &results[index]) } }
         let seconds = interleavedMedianSeconds(budget: budget * backends.count, works)
+        // The machine's state right after the timing (see machineState()): 2-thread rows taken
+        // with a slow core-to-core round trip are not comparable with the others.
+        let roundTrip = coreRoundTripNanoseconds(rounds: 5_000)
         return backends.indices.map { index in
             Record(
                 backend: backends[index].name, m: shape.m, n: shape.n, k: shape.k,
                 transA: operands.product.pair.a.description, transB: operands.product.pair.b.description,
                 threads: backends[index].threads,
                 gflops: 2 * Double(shape.m) * Double(shape.n) * Double(shape.k) / seconds[index] / 1e9,
-                maxRelativeError: errors[index], check: check.description)
+                maxRelativeError: errors[index], check: check.description, roundTripNanoseconds: roundTrip)
         }
     }
 
@@ -137,6 +140,7 @@ struct GEMMBenchmark: ParsableCommand {
         var table = Table([
             ("shape m x n x k", .left), ("op", .left), ("backend", .left), ("threads", .right),
             ("GFLOP/s", .right), ("vs openblas", .right), ("max rel. error", .right), ("check", .left),
+            ("core rt ns", .right),
         ])
         for record in records {
             let yardstick = records.first {
@@ -148,6 +152,7 @@ struct GEMMBenchmark: ParsableCommand {
                 "\(record.threads)", String(format: "%.1f", record.gflops),
                 yardstick.map { String(format: "%.2f", record.gflops / $0.gflops) } ?? "-",
                 String(format: "%.1e", record.maxRelativeError), record.check,
+                String(Int(record.roundTripNanoseconds.rounded())),
             ])
         }
         return table.rendered
@@ -164,9 +169,11 @@ struct Record: Encodable {
     var maxRelativeError: Double
     /// How the result was checked (not in the JSON).
     var check: String
+    /// The core-to-core round trip measured right after the timing (``coreRoundTripNanoseconds(rounds:)``).
+    var roundTripNanoseconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case backend, m, n, k, transA, transB, threads, gflops, maxRelativeError
+        case backend, m, n, k, transA, transB, threads, gflops, maxRelativeError, roundTripNanoseconds
     }
 }
 

@@ -72,7 +72,9 @@ struct TrainBenchmark: ParsableCommand {
         print("mlp-bench train: 784-256-128-10 relu/softmax+CE, SGD lr 0.1; data: \(dataNote)")
         print("machine at start: \(machineState()); allocation counter \(mallocCounterIsActive() != 0 ? "active" : "NOT active")")
         var records: [TrainRecord] = []
+        var states: [String] = []
         for threadCount in threads {
+            let before = Int(coreRoundTripNanoseconds().rounded())
             let made = try kinds.map { try $0.make(threads: threadCount) }
             var rows = made.map { TrainRecord(backend: $0.name, threads: threadCount) }
             // Verified once, against the reference backend, before anything is timed.
@@ -128,8 +130,10 @@ struct TrainBenchmark: ParsableCommand {
                 rows[index].testAccuracy = dataset.test == nil ? nil : accuracies[index]
             }
             records += rows
+            states.append("\(threadCount) thread(s): core-to-core round trip \(before) ns before, \(Int(coreRoundTripNanoseconds().rounded())) ns after")
         }
         print(report(records))
+        for state in states { print(state) }
         print("machine at end: \(machineState())")
         if let json {
             let encoder = JSONEncoder()
