@@ -65,8 +65,10 @@ def parse_args(argv=None):
                    help="short run: 3 blocks of 0.1 s, 1 timed epoch")
     p.add_argument("--omp-wait-policy", default="auto", choices=("auto", "PASSIVE", "ACTIVE"),
                    help="OMP_WAIT_POLICY for PyTorch's OpenMP pool; auto (default) keeps the "
-                        "environment's value, else PASSIVE (spinning OpenMP workers starve "
-                        "the BLAS threads when threads > 1)")
+                        "environment's value, and unset leaves libgomp's default (spin a "
+                        "while, then sleep), with which PyTorch 2.x on MKL is fastest here. "
+                        "PASSIVE suits Debian's torch 1.13, whose OpenMP workers otherwise "
+                        "starve its OpenBLAS threads")
     p.add_argument("--seed", type=int, default=1, help="seed for init and shuffling")
     p.add_argument("--json", metavar="FILE", help="also write the records as JSON to FILE")
     p.add_argument("--check", action="store_true",
@@ -92,8 +94,6 @@ def set_thread_environment(threads, wait_policy="auto"):
     n = str(threads)
     if wait_policy != "auto":
         os.environ["OMP_WAIT_POLICY"] = wait_policy
-    else:
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                 "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
         os.environ[var] = n
