@@ -107,6 +107,34 @@ import Testing
         }
     }
 
+    @Test("Adam and AdamW split over threads give the single-threaded result, moments included", arguments: [2, 3])
+    func adamOverThreads(threads: Int) throws {
+        let count = (1 << 16) + 37
+        let gradients = Self.values(count, seed: 23).map { $0.isFinite ? $0 : 0.5 }
+        let start = Self.values(count, seed: 24).map { $0.isFinite ? $0 : 0.25 }
+        func run<O: Optimizer>(_ optimizer: O, threads: Int) -> (parameters: [Float], states: [Float]) {
+            var parameters = start
+            var states = [Float](repeating: 0, count: 2 * count)
+            for t in 1...2 {
+                var step = OptimizationStep(learningRate: 0.01, count: t)
+                optimizer.prepare(&step)
+                step.threads = threads
+                gradients.withUnsafeBufferPointer { g in
+                    parameters.withUnsafeMutableBufferPointer { p in
+                        states.withUnsafeMutableBufferPointer { optimizer.update(parameters: p, gradients: g.baseAddress!, states: $0.baseAddress!, step: step) }
+                    }
+                }
+            }
+            return (parameters, states)
+        }
+        for (split, whole) in [(run(try Adam(weightDecay: 0.01), threads: threads), run(try Adam(weightDecay: 0.01), threads: 1)),
+                               (run(try AdamW(), threads: threads), run(try AdamW(), threads: 1))] {
+            #expect(split.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern))
+            #expect(split.states.map(\.bitPattern) == whole.states.map(\.bitPattern))
+            #expect(split.parameters != start)
+        }
+    }
+
     @Test("predict into a kept workspace equals predict, in batches of the workspace's capacity")
     func predictIntoWorkspace() throws {
         let network = try Network(sizes: [9, 7, 3], hiddenActivation: .relu, outputActivation: .softmax,
