@@ -47,4 +47,33 @@ import Testing
         let allocations = mallocCounterThreadAllocations() - before
         #expect(allocations == 0, "\(allocations) allocations in 40 steps with \(backendName)")
     }
+
+    @Test("no allocation on 2 threads either, with tensors large enough to be split (release builds)",
+          .enabled(if: optimised, "a debug build allocates in unspecialised generic code"),
+          arguments: BackendKind.allCases.filter { $0.isAvailable && $0 != .reference })
+    func threadedStepsAllocateNothing(kind: BackendKind) throws {
+        try #require(mallocCounterIsActive() != 0, "the allocation counter is not the process's malloc")
+        let backend = try kind.make(threads: 2)
+        // 300 x 256 = 76,800 weights: above the 2^16 from which the optimizer updates are split,
+        // and batch 64 makes every pass above its threshold, so all the threaded paths run.
+        let network = try Network(sizes: [300, 256, 10], hiddenActivation: .relu, outputActivation: .softmax,
+                                  loss: .crossEntropy, initializer: .heNormal, seed: 1)
+        let inputs = randomMatrix(rows: 64, columns: 300, seed: 2)
+        let targets = oneHotTargets(rows: 64, classes: 10, seed: 3)
+        let sgd = try Trainer(network: network, optimizer: SGD(learningRate: 0.1), backend: backend,
+                              options: TrainingOptions(batchSize: 64))
+        let adam = try Trainer(network: network, optimizer: Adam(), backend: backend, options: TrainingOptions(batchSize: 64))
+        let adamW = try Trainer(network: network, optimizer: AdamW(), backend: backend, options: TrainingOptions(batchSize: 64))
+        // Two rounds to warm up, then ten counted.
+        var before = mallocCounterThreadAllocations()
+        for round in 0..<12 {
+            if round == 2 { before = mallocCounterThreadAllocations() }
+            try sgd.step(inputs: inputs, targets: targets)
+            try adam.step(inputs: inputs, targets: targets)
+            try adamW.step(inputs: inputs, targets: targets)
+        }
+        let allocations = mallocCounterThreadAllocations() - before
+        #expect(allocations == 0, "\(allocations) allocations in 30 steps with \(kind) on 2 threads")
+    }
 }
+
