@@ -102,10 +102,15 @@ extension Network {
         return correct
     }
 
-    /// Copies a batch (or only its inputs or targets) into the workspace.
-    func load(_ inputs: Matrix?, _ targets: Matrix?, into workspace: Workspace) {
-        inputs?.withUnsafeBufferPointer { workspace.inputs.update(from: $0.baseAddress!, count: $0.count) }
-        targets?.withUnsafeBufferPointer { workspace.targets.update(from: $0.baseAddress!, count: $0.count) }
+    /// Runs `body` on a batch held in matrices: `targets` copied into the workspace, `inputs`
+    /// read where they are (``Workspace/withBorrowedInputs(_:_:)``), so the inputs are never copied.
+    func withBatch<R>(_ inputs: Matrix, _ targets: Matrix, in workspace: Workspace, _ body: () -> R) -> R {
+        targets.withUnsafeBufferPointer { y in
+            if let base = y.baseAddress { workspace.targets.update(from: base, count: y.count) }
+        }
+        return inputs.withUnsafeBufferPointer { x in
+            workspace.withBorrowedInputs(x.baseAddress ?? UnsafePointer(workspace.inputs), body)
+        }
     }
 
     // MARK: Public entry points
@@ -167,10 +172,12 @@ extension Network {
         let n = inputs.rows
         guard n > 0 else { throw .dataShape(what: "batch rows", expected: 1, got: 0) }
         let workspace = Workspace(for: self, capacity: n)
-        load(inputs, targets, into: workspace)
-        forward(workspace, rows: n, backend: backend)
-        let loss = Float(lossSum(workspace, rows: n) / Double(n))
-        backward(workspace, rows: n, backend: backend)
+        let loss = withBatch(inputs, targets, in: workspace) {
+            forward(workspace, rows: n, backend: backend)
+            let loss = Float(lossSum(workspace, rows: n) / Double(n))
+            backward(workspace, rows: n, backend: backend)
+            return loss
+        }
         let traces = layers.enumerated().map { l, layer in
             LayerTrace(
                 preactivation: Workspace.matrix(workspace.preactivations[l], rows: n, columns: layer.parameterRows),

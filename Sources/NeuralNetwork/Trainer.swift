@@ -184,12 +184,8 @@ public final class Trainer<O: Optimizer> {
         let n = inputs.rows
         guard n > 0 || exchange != nil else { return 0 }  // with several ranks, an empty share still takes part
         let workspace = workspace(rows: n)
-        if n > 0 { network.load(nil, targets, into: workspace) }
-        // The forward and backward passes read the inputs where they are, without a copy.
-        let totals = inputs.withUnsafeBufferPointer { x in
-            workspace.withBorrowedInputs(x.baseAddress ?? UnsafePointer(workspace.inputs)) {
-                stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate)
-            }
+        let totals = network.withBatch(inputs, targets, in: workspace) {
+            stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate)
         }
         let loss = Float(totals.lossSum / Double(max(totals.rows, 1)))
         guard loss.isFinite else { throw .nonFiniteLoss(epoch: 1, batch: memory.step + 1, loss: loss) }
