@@ -44,7 +44,7 @@ func coreRoundTripNanoseconds(rounds: Int = 20_000) -> Double {
         }
         samples.append(elapsed.seconds * 1e9 / Double(perSample))
     }
-    return samples.sorted()[samples.count / 2]
+    return median(samples)
 }
 
 private final class PingPong: Sendable {

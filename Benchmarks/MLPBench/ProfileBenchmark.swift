@@ -114,15 +114,21 @@ final class TimedBackend: GEMMBackend, @unchecked Sendable {
         base.gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        log.record(site: site, m: m, n: n, k: k, transposes: "\(transA)\(transB)", seconds: seconds)
+        log.record(site: site, transA: transA, transB: transB, m: m, n: n, k: k, seconds: seconds)
     }
 }
 
 /// Per call site, the time of each step's call (the sites in the order of their first call).
+/// A call builds no string and, after the first step, allocates nothing but an array's growth:
+/// the recording is inside the step's time.
 final class GEMMTimeLog {
     struct Site {
-        var name: String, m: Int, n: Int, k: Int, transposes: String
+        var site: GEMMCallSite
+        var transA: Transpose, transB: Transpose
+        var m: Int, n: Int, k: Int
         var seconds: [Double]
+        var name: String { site.description }
+        var transposes: String { "\(transA)\(transB)" }
     }
     private(set) var sites: [Site] = []
     private var step = 0
@@ -130,19 +136,13 @@ final class GEMMTimeLog {
     func reset() { sites = []; step = 0 }
     func startStep() { step += 1 }
 
-    func record(site: GEMMCallSite, m: Int, n: Int, k: Int, transposes: String, seconds: Double) {
-        let name = site.description
-        if let index = sites.firstIndex(where: { $0.name == name }) {
+    func record(site: GEMMCallSite, transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int, seconds: Double) {
+        if let index = sites.firstIndex(where: { $0.site == site }) {
             // Calls of one site within one step add up.
             if sites[index].seconds.count == step { sites[index].seconds[step - 1] += seconds }
             else { sites[index].seconds.append(seconds) }
         } else {
-            sites.append(Site(name: name, m: m, n: n, k: k, transposes: transposes, seconds: [seconds]))
+            sites.append(Site(site: site, transA: transA, transB: transB, m: m, n: n, k: k, seconds: [seconds]))
         }
     }
-}
-
-private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }

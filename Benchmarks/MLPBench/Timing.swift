@@ -33,7 +33,13 @@ func interleavedMedianSeconds(
             pause(index)
         }
     }
-    return times.map { $0.sorted()[samples / 2] }
+    return times.map(median)
+}
+
+/// The middle value of `values` (the upper middle for an even count; 0 when empty).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }
 
 extension Duration {

@@ -124,9 +124,9 @@ struct TrainBenchmark: ParsableCommand {
                 }
             }
             for index in made.indices {
-                let median = epochSeconds[index].sorted()[epochSeconds[index].count / 2]
-                rows[index].epochSeconds = median
-                rows[index].epochSamplesPerSecond = Double(dataset.training.count) / median
+                let seconds = median(epochSeconds[index])
+                rows[index].epochSeconds = seconds
+                rows[index].epochSamplesPerSecond = Double(dataset.training.count) / seconds
                 rows[index].testAccuracy = dataset.test == nil ? nil : accuracies[index]
             }
             records += rows
