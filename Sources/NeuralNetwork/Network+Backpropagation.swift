@@ -102,17 +102,6 @@ extension Network {
         return correct
     }
 
-    /// Runs `body` on a batch held in matrices: `targets` copied into the workspace, `inputs`
-    /// read where they are (``Workspace/withBorrowedInputs(_:_:)``), so the inputs are never copied.
-    func withBatch<R>(_ inputs: Matrix, _ targets: Matrix, in workspace: Workspace, _ body: () -> R) -> R {
-        targets.withUnsafeBufferPointer { y in
-            if let base = y.baseAddress { workspace.targets.update(from: base, count: y.count) }
-        }
-        return inputs.withUnsafeBufferPointer { x in
-            workspace.withBorrowedInputs(x.baseAddress ?? UnsafePointer(workspace.inputs), body)
-        }
-    }
-
     // MARK: Public entry points
 
     /// The outputs A^L for `inputs` (one sample per row), computed in batches of up to
@@ -172,7 +161,7 @@ extension Network {
         let n = inputs.rows
         guard n > 0 else { throw .dataShape(what: "batch rows", expected: 1, got: 0) }
         let workspace = Workspace(for: self, capacity: n)
-        let loss = withBatch(inputs, targets, in: workspace) {
+        let loss = workspace.withBatch(inputs, targets) {
             forward(workspace, rows: n, backend: backend)
             let loss = Float(lossSum(workspace, rows: n) / Double(n))
             backward(workspace, rows: n, backend: backend)

@@ -184,7 +184,7 @@ public final class Trainer<O: Optimizer> {
         let n = inputs.rows
         guard n > 0 || exchange != nil else { return 0 }  // with several ranks, an empty share still takes part
         let workspace = workspace(rows: n)
-        let totals = network.withBatch(inputs, targets, in: workspace) {
+        let totals = workspace.withBatch(inputs, targets) {
             stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate)
         }
         let loss = Float(totals.lossSum / Double(max(totals.rows, 1)))

@@ -90,6 +90,17 @@ public final class Workspace {
         return try body()
     }
 
+    /// Runs `body` on a batch held in matrices: `targets` copied into ``targets``, `inputs` read
+    /// where they are (``withBorrowedInputs(_:_:)``), so the inputs are never copied.
+    func withBatch<R>(_ inputs: Matrix, _ targets: Matrix, _ body: () -> R) -> R {
+        targets.withUnsafeBufferPointer { y in
+            if let base = y.baseAddress { self.targets.update(from: base, count: y.count) }
+        }
+        return inputs.withUnsafeBufferPointer { x in
+            withBorrowedInputs(x.baseAddress ?? UnsafePointer(self.inputs), body)
+        }
+    }
+
     /// Whether these buffers fit `network` and a batch of `rows` rows.
     public func fits(_ network: Network, rows: Int) -> Bool {
         rows <= capacity && shapes.count == network.layers.count
