@@ -8,18 +8,17 @@ TEST_LOG := .build-test.log
 
 # Debian packages the build and the tests need; installed by `make deps` when missing.
 APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev
-# Release builds of the tool and the benchmark are tuned for this CPU (see DESIGN.md). Swift
-# has no #if on target features, so the micro-kernel learns what the CPU has from defines
-# (see Sources/LinearAlgebra/GEMMMicroKernel.swift); they belong only next to -target-cpu native.
-CPU_DEFINES := $(if $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo y),-Xswiftc -DSWIFTMLP_AVX512) \
-               $(if $(shell grep -qw fma /proc/cpuinfo 2>/dev/null && echo y),-Xswiftc -DSWIFTMLP_FMA)
-NATIVE := -Xswiftc -target-cpu -Xswiftc native $(CPU_DEFINES)
+# Release builds of the tool and the benchmark are tuned for this CPU: the GEMM micro-kernel
+# follows the compiler's target (Sources/CTargetFeatures), so -target-cpu is the one flag.
+NATIVE := -Xswiftc -target-cpu -Xswiftc native
+# The 8-wide AVX2 + FMA kernel of x86-64-v3 machines, tested on its own by `make test`.
+X86_64_V3 := -Xswiftc -target-cpu -Xswiftc x86-64-v3
 NOTRAITS := .build-notraits
 MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -47,7 +46,7 @@ build: deps
 ## Tests with the default traits (OpenBLAS on), then without any trait (pure Swift),
 ## and a check that the trait-less test binary does not link OpenBLAS; then the MPI tests
 ## (mpirun -np 2 and -np 4) in a build with the MPI trait.
-test: test-start test-default test-notraits test-native test-mpi
+test: test-start test-default test-notraits test-v3 test-native test-mpi
 	@# Reaching this line means every run above passed (a failure stops make first).
 	@awk '/Test run with [0-9]+ tests? .*passed/ { n += $$5 } END { print "tests: " n+0 " passed, 0 failed" }' $(TEST_LOG)
 
@@ -68,8 +67,14 @@ TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation re
 	--loss cross-entropy --optimizer adam --epochs 15 --schedule cosine --backend openblas \
 	--save out/fashion-mnist.safetensors --plot out/fashion-mnist.svg
 
-## The GEMM tests again with the native flags and CPU defines of the release builds, so the
-## micro-kernel that `make run` and `make bench` use (AVX-512, FMA) is the one tested too.
+## The GEMM tests again for each micro-kernel shape: the portable one is what `swift test`
+## (no target flags) already ran; x86-64-v3 is the 8-wide AVX2 + FMA kernel; native is the best
+## this CPU has (AVX-512 where present). Each build has its own scratch folder.
+test-v3: deps
+	@if grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo; then \
+	  swift test $(X86_64_V3) --scratch-path .build-v3 --filter LinearAlgebraTests 2>&1 | tee -a $(TEST_LOG); \
+	else echo "no AVX2 + FMA on this CPU: x86-64-v3 kernel tests skipped"; fi
+
 test-native: deps
 	swift test $(NATIVE) --scratch-path .build-native --filter LinearAlgebraTests 2>&1 | tee -a $(TEST_LOG)
 
@@ -136,4 +141,4 @@ fuzz:
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI) .build-native .build-fuzz .build-asan .build-tsan .build-release
+	rm -rf .build $(NOTRAITS) $(MPI) .build-v3 .build-native .build-fuzz .build-asan .build-tsan .build-release

@@ -44,10 +44,16 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
+        // MARK: - C headers (no Swift API of their own)
+        .target(name: "CTargetFeatures"),
+
         // MARK: - Libraries
         .target(
             name: "LinearAlgebra",
-            dependencies: [.target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"]))]
+            dependencies: [
+                "CTargetFeatures",
+                .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
+            ]
         ),
         .target(
             name: "NeuralNetwork",

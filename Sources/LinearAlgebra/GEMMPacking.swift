@@ -88,15 +88,14 @@ enum GEMMPacking {
             let columns = min(nr, nc - jr)
             switch transB {
             case .none where columns == nr:
-                // Row p of the panel is contiguous in B: two vectors per p.
-                typealias Vector = GEMMMicroKernel.Vector
-                let half = MemoryLayout<Vector>.stride
+                // Row p of the panel is contiguous in B: NR / 8 vectors of 8 per p.
                 for p in 0..<kc {
                     let source = UnsafeRawPointer(b + (p0 + p) * ldb + j0 + jr)
                     let target = UnsafeMutableRawPointer(panel + p &* nr)
-                    target.storeBytes(of: source.loadUnaligned(as: Vector.self), as: Vector.self)
-                    target.storeBytes(of: source.loadUnaligned(fromByteOffset: half, as: Vector.self),
-                                      toByteOffset: half, as: Vector.self)
+                    for offset in stride(from: 0, to: nr &* 4, by: 32) {
+                        target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self),
+                                          toByteOffset: offset, as: SIMD8<Float>.self)
+                    }
                 }
             case .none:
                 // A partial panel: copy the existing columns of each row, pad with zeros.
