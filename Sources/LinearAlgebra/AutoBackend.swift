@@ -19,8 +19,9 @@ public struct AutoBackend: GEMMBackend {
     #endif
 
     /// An automatic backend using `threads` threads per product and `table` (by default the
-    /// calibrated file if there is one, else the built-in table; see ``CrossoverTable/load(environment:)``).
-    public init(threads: Int = 1, table: CrossoverTable = .load()) {
+    /// built-in table of the compiled kernel, ``CrossoverTable/builtIn(for:)``; nothing is read
+    /// from a file unless the caller passes ``CrossoverTable/load(environment:)``).
+    public init(threads: Int = 1, table: CrossoverTable = .builtIn()) {
         precondition(threads >= 1, "AutoBackend: threads must be at least 1, got \(threads)")
         self.threads = threads
         self.table = table

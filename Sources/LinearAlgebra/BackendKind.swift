@@ -51,10 +51,11 @@ public enum BackendKind: String, Sendable, CaseIterable, CustomStringConvertible
         return kind
     }
 
-    /// A backend of this kind using `threads` threads per product.
+    /// A backend of this kind using `threads` threads per product; `auto` chooses from
+    /// `crossover` (by default the compiled kernel's built-in table, ``CrossoverTable/builtIn(for:)``).
     ///
     /// - Throws: ``BackendError/notCompiled(_:)`` for `openblas` in a build without the trait.
-    public func make(threads: Int = 1) throws(BackendError) -> any GEMMBackend {
+    public func make(threads: Int = 1, crossover: CrossoverTable? = nil) throws(BackendError) -> any GEMMBackend {
         guard threads >= 1 else { throw .invalidThreads(threads) }
         switch self {
         case .reference: return ReferenceBackend()
@@ -67,7 +68,7 @@ public enum BackendKind: String, Sendable, CaseIterable, CustomStringConvertible
             #endif
         case .auto:
             #if OpenBLAS
-            return AutoBackend(threads: threads)
+            return AutoBackend(threads: threads, table: crossover ?? .builtIn())
             #else
             return SwiftBackend(threads: threads)
             #endif

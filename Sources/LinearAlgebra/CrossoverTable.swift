@@ -12,10 +12,13 @@ import FoundationEssentials
 ///
 /// so a table of the shapes a network actually multiplies answers for its neighbours too.
 ///
-/// **Where it comes from.** ``load(environment:)`` reads the JSON file at
-/// ``path(environment:)`` (`$SWIFTMLP_CROSSOVER`, else `$XDG_CONFIG_HOME/swiftmlp/crossover.json`,
-/// else `~/.config/swiftmlp/crossover.json`) that `mlp-bench calibrate --save` writes, and
-/// falls back to ``builtIn``, the table measured on the project's machines.
+/// **Where it comes from.** ``builtIn(for:)``: tables measured per ``GEMMKernelKind`` (where
+/// OpenBLAS wins depends on which Swift kernel it competes with), which is all ``AutoBackend``
+/// uses unless the caller hands it another. A table that `mlp-bench calibrate --save` measured
+/// on this machine is read only when the caller asks (``load(environment:)``, which the `mlp`
+/// tool calls; the library never reads a file on its own), and only when the file was measured
+/// with the kernel kind this build compiled and on this CPU (``kernel``, ``cpu``): a file
+/// measured with another build or another machine is ignored.
 public struct CrossoverTable: Sendable, Equatable, Codable {
     /// One measured product.
     public struct Entry: Sendable, Equatable, Codable {
@@ -51,13 +54,47 @@ public struct CrossoverTable: Sendable, Equatable, Codable {
 
     /// Where and how the table was measured (CPU, build, date), free text.
     public var source: String
+    /// The Swift kernel the table was measured with; nil in files of before the kinds.
+    public var kernel: GEMMKernelKind?
+    /// The CPU it was measured on (``currentCPU``); nil when unknown.
+    public var cpu: String?
     /// The measured products.
     public var entries: [Entry]
 
-    public init(source: String, entries: [Entry]) {
+    public init(source: String, kernel: GEMMKernelKind? = nil, cpu: String? = nil, entries: [Entry]) {
         self.source = source
+        self.kernel = kernel
+        self.cpu = cpu
         self.entries = entries
     }
+
+    /// The built-in table of a kernel kind (by default the one this build compiled).
+    public static func builtIn(for kind: GEMMKernelKind = .compiled) -> CrossoverTable {
+        switch kind {
+        case .portable: builtInPortable
+        case .avx2: builtInAVX2
+        case .avx512: builtInAVX512
+        }
+    }
+
+    /// Whether the table was measured with this build's kernel (``GEMMKernelKind/compiled``) on
+    /// this CPU (``currentCPU``): what a table from a file must be to be used.
+    public var fitsThisBuild: Bool { kernel == .compiled && cpu != nil && cpu == Self.currentCPU }
+
+    /// This machine's CPU as a calibration file is tagged with: the model name, family, model and
+    /// stepping of /proc/cpuinfo on Linux, `machdep.cpu.brand_string`-less "unknown" elsewhere.
+    public static let currentCPU: String = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            if line.isEmpty { break }  // the first processor's block is enough
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            fields[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        let name = fields["model name"] ?? "unknown"
+        return "\(name) (family \(fields["cpu family"] ?? "?"), model \(fields["model"] ?? "?"), stepping \(fields["stepping"] ?? "?"))"
+    }()
 
     /// The faster backend for a product, from the nearest entry (see the type's documentation);
     /// ``BackendKind/swift`` when the table is empty.
@@ -77,13 +114,18 @@ public struct CrossoverTable: Sendable, Equatable, Codable {
         return nil
     }
 
-    /// The table in the file at ``path(environment:)``, or ``builtIn`` when there is no such
-    /// file or it cannot be read as a table (a broken file never stops a training run).
+    /// The table in the file at ``path(environment:)`` when it fits this build
+    /// (``fitsThisBuild``), else ``builtIn(for:)`` of the compiled kernel: a missing, unreadable or
+    /// foreign file (another kernel kind, another CPU) never stops a training run.
+    ///
+    /// The library calls this only when its caller asks (the `mlp` tool does): ``AutoBackend``
+    /// on its own uses the built-in table.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) -> CrossoverTable {
         guard let path = path(environment: environment),
               let data = try? Data(contentsOf: URL(fileURLWithPath: path)),
-              let table = try? CrossoverTable(json: data)
-        else { return builtIn }
+              let table = try? CrossoverTable(json: data),
+              table.fitsThisBuild
+        else { return builtIn() }
         return table
     }
 

@@ -32,9 +32,13 @@ struct ComputeOptions: ParsableArguments {
         return count
     }
 
-    /// The backend itself.
+    /// The backend itself. The tool asks for the calibrated crossover table of `mlp-bench
+    /// calibrate --save` (used by `auto` only when it was measured with this build's kernel on
+    /// this CPU; see `CrossoverTable.load(environment:)`).
     func make() throws -> any GEMMBackend {
-        do { return try kind().make(threads: threadCount()) } catch let error as BackendError { throw CommandError(error.description) }
+        let kind = try kind()
+        let crossover = kind == .auto ? CrossoverTable.load() : nil
+        do { return try kind.make(threads: threadCount(), crossover: crossover) } catch let error as BackendError { throw CommandError(error.description) }
     }
 
     private func environment() -> [String: String] {

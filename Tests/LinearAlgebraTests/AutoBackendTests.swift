@@ -24,7 +24,7 @@ import Testing
     func agreesWithReference(winner: BackendKind, threads: Int) {
         let backends: [any GEMMBackend] = [
             AutoBackend(threads: threads, table: Self.table(winner: winner)),
-            AutoBackend(threads: threads, table: .builtIn),
+            AutoBackend(threads: threads, table: .builtIn()),
         ]
         for (ta, tb) in [(Transpose.none, Transpose.none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)] {
             for (m, n, k) in [(1, 1, 1), (17, 257, 3), (63, 65, 67), (128, 10, 128), (32, 784, 256)] {
@@ -71,27 +71,52 @@ import Testing
         #expect(margin > 0 && margin < 0.5)
     }
 
-    @Test("a table survives JSON; load reads $SWIFTMLP_CROSSOVER and falls back to the built-in table")
+    @Test("a table survives JSON; load reads $SWIFTMLP_CROSSOVER only when it fits this build, else the built-in table")
     func files() throws {
-        let table = Self.table(winner: .openblas)
+        var table = Self.table(winner: .openblas)
+        table.kernel = .compiled
+        table.cpu = CrossoverTable.currentCPU
         #expect(try CrossoverTable(json: table.json()) == table)
+        #expect(table.fitsThisBuild)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crossover-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let good = folder.appendingPathComponent("good.json"), broken = folder.appendingPathComponent("broken.json")
-        try table.json().write(to: good)
-        try Data("{ not json".utf8).write(to: broken)
-        #expect(CrossoverTable.load(environment: ["SWIFTMLP_CROSSOVER": good.path]) == table)
-        #expect(CrossoverTable.load(environment: ["SWIFTMLP_CROSSOVER": broken.path]) == .builtIn)
-        #expect(CrossoverTable.load(environment: ["SWIFTMLP_CROSSOVER": folder.appendingPathComponent("none").path]) == .builtIn)
+        func written(_ name: String, _ data: Data) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try data.write(to: url)
+            return url.path
+        }
+        let good = try written("good.json", table.json())
+        let broken = try written("broken.json", Data("{ not json".utf8))
+        var otherKernel = table
+        otherKernel.kernel = GEMMKernelKind.allCases.first { $0 != .compiled }
+        var otherCPU = table
+        otherCPU.cpu = "another CPU"
+        var untagged = table
+        (untagged.kernel, untagged.cpu) = (nil, nil)
+        #expect(CrossoverTable.load(environment: ["SWIFTMLP_CROSSOVER": good]) == table)
+        for path in [broken, try written("kernel.json", otherKernel.json()), try written("cpu.json", otherCPU.json()),
+                     try written("untagged.json", untagged.json()), folder.appendingPathComponent("none").path] {
+            #expect(CrossoverTable.load(environment: ["SWIFTMLP_CROSSOVER": path]) == .builtIn(), "\(path)")
+        }
         #expect(CrossoverTable.path(environment: ["XDG_CONFIG_HOME": "/x"]) == "/x/swiftmlp/crossover.json")
         #expect(CrossoverTable.path(environment: ["HOME": "/h"]) == "/h/.config/swiftmlp/crossover.json")
         #expect(CrossoverTable.path(environment: [:]) == nil)
     }
 
-    @Test("the built-in table covers 1 and 2 threads and the standard network's shapes")
-    func builtIn() {
-        let table = CrossoverTable.builtIn
+    @Test("AutoBackend's default table is the compiled kernel's built-in one, whatever files exist (none is read)")
+    func defaultTable() throws {
+        #expect(AutoBackend(threads: 1).table == .builtIn())
+        #expect(CrossoverTable.builtIn().kernel == .compiled)
+        let made = try BackendKind.auto.make(threads: 1)
+        #expect((made as? AutoBackend)?.table == (BackendKind.isOpenBLASCompiled ? .builtIn() : nil))
+    }
+
+    @Test("each kernel kind has its built-in table, tagged with the kind, covering 1 and 2 threads and the standard network's shapes",
+          arguments: GEMMKernelKind.allCases)
+    func builtIn(kind: GEMMKernelKind) {
+        let table = CrossoverTable.builtIn(for: kind)
+        #expect(table.kernel == kind)
         #expect(Set(table.entries.map(\.threads)).isSuperset(of: [1, 2]))
         #expect(table.entries.contains { $0.m == 128 && $0.n == 256 && $0.k == 784 && $0.transB == "T" })
     }
