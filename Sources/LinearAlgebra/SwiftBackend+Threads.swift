@@ -9,6 +9,11 @@ struct ThreadedProduct {
     /// the packing buffers of its part index (``GEMMPartWorkspaces``); bands share no writable memory.
     func run(part: Int) {
         guard let p = operands.band(part, of: split) else { return }
+        if GEMMDotKernel.applies(transA: p.transA, transB: p.transB, m: p.m) {
+            GEMMDotKernel.multiply(m: p.m, n: p.n, k: p.k, alpha: p.alpha, a: p.a, lda: p.lda, b: p.b, ldb: p.ldb,
+                                   beta: p.beta, c: p.c, ldc: p.ldc)
+            return
+        }
         GEMMPartWorkspaces.withWorkspace(part: part, m: p.m, n: p.n, k: p.k) { workspace in
             GEMMBlocking.multiply(
                 transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, alpha: p.alpha,

@@ -16,6 +16,11 @@ import Dispatch
 /// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
 /// products below ``defaultInlineLimit`` multiply-adds (where a dispatch costs more than it saves),
 /// everything runs inline on the caller's thread.
+///
+/// ## Few rows
+///
+/// A product C = A B^T of at most ``GEMMDotKernel/rowLimit`` rows (a layer's forward product on
+/// a small batch) skips packing: dot products along the rows of B as stored (``GEMMDotKernel``).
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 
@@ -56,6 +61,10 @@ public struct SwiftBackend: GEMMBackend {
         let operands = GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         if threads == 1 || operands.hasFewerMultiplyAdds(than: inlineLimit) {
+            if GEMMDotKernel.applies(transA: transA, transB: transB, m: m) {
+                GEMMDotKernel.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                return
+            }
             GEMMWorkspacePool.withWorkspace(m: m, n: n, k: k) { workspace in
                 GEMMBlocking.multiply(
                     transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
@@ -63,7 +72,11 @@ public struct SwiftBackend: GEMMBackend {
             }
             return
         }
-        var product = ThreadedProduct(split: ThreadSplit(m: m, n: n, k: k, threads: threads), operands: operands)
+        // Few rows by dot products: bands of 4 columns, each thread reading its part of B.
+        let split = GEMMDotKernel.applies(transA: transA, transB: transB, m: m)
+            ? ThreadSplit(columnsOf: n, tile: 4, threads: threads)
+            : ThreadSplit(m: m, n: n, k: k, threads: threads)
+        var product = ThreadedProduct(split: split, operands: operands)
         withUnsafePointer(to: &product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in
                 product.assumingMemoryBound(to: ThreadedProduct.self).pointee.run(part: part)

@@ -42,6 +42,12 @@ struct ThreadSplit: Sendable {
         parts = threads
     }
 
+    /// Bands of whole `tile`-column tiles of an `n`-column C, one per thread.
+    init(columnsOf n: Int, tile: Int, threads: Int) {
+        alongRows = false
+        (extent, self.tile, parts) = (n, tile, threads)
+    }
+
     /// The rows (or columns) of band `part`: tiles are dealt out as evenly as possible, the
     /// first `tiles % parts` bands getting one more.
     func band(_ part: Int) -> Range<Int> {

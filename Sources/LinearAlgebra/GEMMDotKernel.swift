@@ -1,0 +1,134 @@
+/// The product of few rows, C <- alpha A B^T + beta C, as dot products along the rows of B as
+/// stored: no packing.
+///
+/// This is a layer's forward product Z = A W^T for a small batch, with W stored `[out, in]`
+/// (so B = W, `transB == .transposed`): each element is
+///
+///     C[i][j] = alpha * sum_{p < k} A[i][p] * B[j][p] + beta * C[i][j]
+///
+/// and both A's row i and B's row j are contiguous along p. The packed kernel would copy all of
+/// W into panels on every call (0.8 MB for a 784 x 256 layer, several times the arithmetic of
+/// a single row); here W is read once, in place, four rows at a time while they stay in L1 for
+/// every row of A. Per row of A and 4 rows of B the accumulators are 8 vectors (4 columns x 2
+/// independent sums along p), enough to cover the FMA latency; the 8 partial sums of a column
+/// are added at the end. Rounding differs from the packed kernel's order, within the tests'
+/// tolerance.
+enum GEMMDotKernel {
+    /// The most rows of C the dot path takes. Above it the packed kernel wins: packing W costs
+    /// about as much as 8 rows of dot products (measured in `mlp-bench infer` on Zen 3).
+    static let rowLimit = 8
+
+    /// Whether a product of this shape takes the dot path.
+    @inline(__always)
+    static func applies(transA: Transpose, transB: Transpose, m: Int) -> Bool {
+        transA == .none && transB == .transposed && m <= rowLimit
+    }
+
+    /// C <- alpha A B^T + beta C, A `m x k` (row stride `lda`), B `n x k` (row stride `ldb`), C
+    /// `m x n` (row stride `ldc`); m, n, k >= 1. C is never read when beta == 0.
+    static func multiply(
+        m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        switch GEMMKernelKind.compiled {
+        case .avx512:
+            GEMMDots<SIMD16<Float>>.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .avx2:
+            GEMMDots<SIMD8<Float>>.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .portable:
+            GEMMDots<SIMD4<Float>>.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+}
+
+/// ``GEMMDotKernel`` for one vector type.
+enum GEMMDots<Vector: GEMMVector> {
+    static func multiply(
+        m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var j = 0
+        while j + 4 <= n {
+            for i in 0..<m {
+                let row = a + i &* lda
+                let (s0, s1, s2, s3) = fourDots(row, b + j &* ldb, ldb: ldb, k: k)
+                let out = c + i &* ldc + j
+                store(s0, to: out, alpha: alpha, beta: beta)
+                store(s1, to: out + 1, alpha: alpha, beta: beta)
+                store(s2, to: out + 2, alpha: alpha, beta: beta)
+                store(s3, to: out + 3, alpha: alpha, beta: beta)
+            }
+            j += 4
+        }
+        while j < n {
+            for i in 0..<m {
+                store(dot(a + i &* lda, b + j &* ldb, k: k), to: c + i &* ldc + j, alpha: alpha, beta: beta)
+            }
+            j += 1
+        }
+    }
+
+    /// c <- alpha s + beta c, never reading c when beta == 0.
+    @inline(__always)
+    static func store(_ s: Float, to c: UnsafeMutablePointer<Float>, alpha: Float, beta: Float) {
+        c.pointee = beta == 0 ? alpha * s : alpha * s + beta * c.pointee
+    }
+
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>, _ p: Int) -> Vector {
+        UnsafeRawPointer(pointer + p).loadUnaligned(as: Vector.self)
+    }
+
+    /// The dot products of `x` with the 4 rows at `y`, `y + ldb`, `y + 2 ldb`, `y + 3 ldb`.
+    @inline(__always)
+    static func fourDots(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, ldb: Int, k: Int)
+        -> (Float, Float, Float, Float)
+    {
+        let y0 = y, y1 = y + ldb, y2 = y + 2 &* ldb, y3 = y + 3 &* ldb
+        let width = Vector.scalarCount
+        var a0 = Vector(), a1 = Vector(), a2 = Vector(), a3 = Vector()
+        var b0 = Vector(), b1 = Vector(), b2 = Vector(), b3 = Vector()
+        var p = 0
+        while p + 2 &* width <= k {
+            let xLow = load(x, p), xHigh = load(x, p &+ width)
+            a0 = Vector.multiplyAdd(a0, xLow, load(y0, p)); b0 = Vector.multiplyAdd(b0, xHigh, load(y0, p &+ width))
+            a1 = Vector.multiplyAdd(a1, xLow, load(y1, p)); b1 = Vector.multiplyAdd(b1, xHigh, load(y1, p &+ width))
+            a2 = Vector.multiplyAdd(a2, xLow, load(y2, p)); b2 = Vector.multiplyAdd(b2, xHigh, load(y2, p &+ width))
+            a3 = Vector.multiplyAdd(a3, xLow, load(y3, p)); b3 = Vector.multiplyAdd(b3, xHigh, load(y3, p &+ width))
+            p &+= 2 &* width
+        }
+        var s0 = Vector.add(a0, b0).sum(), s1 = Vector.add(a1, b1).sum()
+        var s2 = Vector.add(a2, b2).sum(), s3 = Vector.add(a3, b3).sum()
+        while p < k {
+            let xp = x[p]
+            s0 += xp * y0[p]; s1 += xp * y1[p]; s2 += xp * y2[p]; s3 += xp * y3[p]
+            p &+= 1
+        }
+        return (s0, s1, s2, s3)
+    }
+
+    /// The dot product of the k floats at `x` and at `y`.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, k: Int) -> Float {
+        let width = Vector.scalarCount
+        var low = Vector(), high = Vector()
+        var p = 0
+        while p + 2 &* width <= k {
+            low = Vector.multiplyAdd(low, load(x, p), load(y, p))
+            high = Vector.multiplyAdd(high, load(x, p &+ width), load(y, p &+ width))
+            p &+= 2 &* width
+        }
+        var s = Vector.add(low, high).sum()
+        while p < k {
+            s += x[p] * y[p]
+            p &+= 1
+        }
+        return s
+    }
+}
