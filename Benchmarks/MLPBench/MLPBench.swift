@@ -6,5 +6,5 @@ struct MLPBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlp-bench",
         abstract: "Benchmarks for SwiftMLP.",
-        subcommands: [GEMMBenchmark.self, TrainBenchmark.self, CalibrateBenchmark.self, OverheadBenchmark.self, ProfileBenchmark.self, MachineBenchmark.self])
+        subcommands: [GEMMBenchmark.self, TrainBenchmark.self, InferBenchmark.self, CalibrateBenchmark.self, OverheadBenchmark.self, ProfileBenchmark.self, MachineBenchmark.self])
 }

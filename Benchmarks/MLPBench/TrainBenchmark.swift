@@ -53,6 +53,9 @@ struct TrainBenchmark: ParsableCommand {
     @Flag(help: "A short run: shorter time per figure, one epoch.")
     var quick = false
 
+    @Option(help: "Busy-looping processes to start for the whole run and stop at its end (a shared machine; default 0).")
+    var competingLoad = 0
+
     static let sizes = [784, 256, 128, 10]
     static let learningRate: Float = 0.1
     static let inferenceBatch = 1024
@@ -61,11 +64,15 @@ struct TrainBenchmark: ParsableCommand {
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads: every count must be >= 1") }
         guard batches.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batches: every size must be >= 1") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard competingLoad >= 0 else { throw ValidationError("--competing-load must be at least 0") }
         for kind in backends ?? [] where !kind.isAvailable { throw ValidationError(BackendError.notCompiled(kind).description) }
     }
 
     func run() throws {
         let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
+        let load = try CompetingLoad.start(competingLoad)
+        defer { load.stop() }
+        if competingLoad > 0 { print("competing load: \(competingLoad) busy-looping processes, pids \(load.processIdentifiers)") }
         let (dataset, dataNote) = Self.loadData(data)
         let network = try Network(sizes: Self.sizes, hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, initializer: .heNormal, seed: 1)

@@ -31,6 +31,10 @@ final class GEMMThreadPool: @unchecked Sendable {
     /// product 60% slower (`mlp-bench profile`, layer 1 weight gradient: 68 against 42 us).
     static let spinIterations = 1 << 20
 
+    /// Atomic loads a caller whose own parts are done makes before it parks: about 15
+    /// microseconds, several times the usual imbalance between the parts of one product.
+    static let callerSpinIterations = 1 << 15
+
     /// Parts per job are below this; the ticket is `generation * partLimit + next part`.
     static let partLimit = 1 << 16
     private let ticket = Atomic<Int>(0)
@@ -38,6 +42,9 @@ final class GEMMThreadPool: @unchecked Sendable {
     private let pending = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private let wake = DispatchSemaphore(value: 0)
+    /// Where a caller whose parts are done parks until the last worker's part is (see ``waitForParts()``).
+    private let done = NSCondition()
+    private let callerParked = Atomic<Bool>(false)
     private let calls = Locked<Int>(0)  // serialises run(parts:_:); holds the worker count
     /// A part's code: `(job, part index)`, a C function so that it is a plain pointer.
     typealias PartFunction = @convention(c) (UnsafeRawPointer, Int) -> Void
@@ -80,7 +87,36 @@ final class GEMMThreadPool: @unchecked Sendable {
             let asleep = sleepers.load(ordering: .sequentiallyConsistent)
             for _ in 0..<min(asleep, count - 1) { wake.signal() }
             claimParts(generation: generation)
-            while pending.load(ordering: .acquiring) > 0 {}
+            waitForParts()
+        }
+    }
+
+    /// Returns when every part of the current job is done: spins ``callerSpinIterations``
+    /// loads (the other parts normally end within microseconds of the caller's), then parks on
+    /// ``done`` until the worker that finishes the last part signals it. Parking matters on a
+    /// shared machine: a worker preempted in the middle of its part may take a whole time slice
+    /// of the scheduler to come back, and a caller spinning meanwhile takes its core from
+    /// whatever else runs there (and loses its own priority with the scheduler for nothing).
+    private func waitForParts() {
+        var spins = 0
+        while pending.load(ordering: .acquiring) > 0 {
+            spins += 1
+            if spins < Self.callerSpinIterations { continue }
+            done.lock()
+            callerParked.store(true, ordering: .sequentiallyConsistent)
+            while pending.load(ordering: .sequentiallyConsistent) > 0 { done.wait() }
+            callerParked.store(false, ordering: .relaxed)
+            done.unlock()
+        }
+    }
+
+    /// Counts a finished part down; the last one wakes a parked caller.
+    private func finishPart() {
+        if pending.subtract(1, ordering: .sequentiallyConsistent).newValue == 0
+            && callerParked.load(ordering: .sequentiallyConsistent) {
+            done.lock()
+            done.signal()
+            done.unlock()
         }
     }
 
@@ -92,7 +128,7 @@ final class GEMMThreadPool: @unchecked Sendable {
                 expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
             if claimed {
                 runPart(current % Self.partLimit)
-                pending.subtract(1, ordering: .releasing)
+                finishPart()
                 current = ticket.load(ordering: .acquiring)
             } else {
                 current = seen
