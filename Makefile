@@ -18,7 +18,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
 
-.PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: peers-env bench-infer bench-consumer bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -97,6 +97,16 @@ bench: deps
 bench-train: deps deps-data
 	@mkdir -p out
 	swift run -c release $(NATIVE) mlp-bench train --json out/train.json --svg out/train.svg
+
+## Inference latency (median, p99) per backend at batch 1, 8, 64, 1024 and 1, 2 threads; then
+## the same for numpy and PyTorch.
+bench-infer: deps
+	swift run -c release $(NATIVE) mlp-bench infer
+	$(PEERS_PYTHON) Benchmarks/peers/peer_latency.py --threads 1,2
+
+## An app that depends on the package by path, built plain and with $(NATIVE), side by side.
+bench-consumer: deps
+	Benchmarks/consumer.sh 2 3
 
 ## Measure where OpenBLAS beats the Swift kernel and save the table `--backend auto` reads.
 calibrate: deps
