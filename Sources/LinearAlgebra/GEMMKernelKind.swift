@@ -6,8 +6,8 @@ import CTargetFeatures
 /// | kind | target | vector | tile MR x NR | FMA |
 /// |---|---|---|---|---|
 /// | ``portable`` | baseline x86-64 (plain `swift build`), or AArch64 | `SIMD4<Float>` | 8 x 8 | AArch64 only |
-/// | ``avx2`` | x86-64-v3 (Haswell, Zen 1-3, ...) | `SIMD8<Float>` | 8 x 16 | yes |
-/// | ``avx512`` | x86-64-v4 (Skylake-X, Zen 4, ...) | `SIMD16<Float>` | 8 x 32 | yes |
+/// | ``avx2`` | x86-64-v3 (`-target-cpu haswell`, Zen 1-3, ...) | `SIMD8<Float>` | 8 x 16 | yes |
+/// | ``avx512`` | x86-64-v4 (`-target-cpu skylake-avx512`, Zen 4, ...) | `SIMD16<Float>` | 8 x 32 | yes |
 ///
 /// `swift build -c release -Xswiftc -target-cpu -Xswiftc native` picks the best kind the
 /// building machine has. The kind also selects ``AutoBackend``'s built-in crossover table,

@@ -16,7 +16,7 @@
 ///
 /// The vector and the tile follow the compiler's target (``GEMMKernelKind/compiled``, read from
 /// the target's own feature macros through `CTargetFeatures`, so a plain build, a
-/// `-target-cpu x86-64-v3` build and a `-target-cpu native` build each get their shape with no
+/// `-target-cpu haswell` (x86-64-v3) build and a `-target-cpu native` build each get their shape with no
 /// define). MR is 8 for all of them; NR is two vectors:
 ///
 /// - AVX-512 (`SIMD16<Float>`, 32 registers): 8 x 32 in one pass, 16 accumulators, 2 vectors

@@ -2,7 +2,7 @@
 //
 // Swift has no `#if` on target features, but the Clang importer compiles this header with the
 // same target as the Swift code that imports it: `-Xswiftc -target-cpu -Xswiftc native` (or
-// `x86-64-v3`, ...) defines `__AVX2__`, `__FMA__`, `__AVX512F__` here exactly when the Swift code
+// `haswell`, ...) defines `__AVX2__`, `__FMA__`, `__AVX512F__` here exactly when the Swift code
 // may use those instructions. Each function is `static inline` and returns a constant, so a Swift
 // branch on it is folded away at compile time.
 #ifndef SWIFTMLP_TARGET_FEATURES_H
