@@ -12,6 +12,14 @@ import Synchronization
 /// so the products of one step, and of the next step, reach a worker that is still awake.
 /// Nothing is allocated per call.
 ///
+/// On a shared machine (other processes busy on the same cores) threads are preempted for a
+/// whole time slice of the scheduler, milliseconds against a product's tens of microseconds.
+/// So: a part that no thread has started is taken by whichever thread is free, the caller
+/// included (a preempted worker holds up only a part it had claimed); a spinning worker yields
+/// its core every microsecond or so (``yieldMask``), so it is charged little and not preempted
+/// later in the middle of a part; and a caller whose own parts are done spins only briefly
+/// (``callerSpinIterations``) and then parks until the last part ends.
+///
 /// Protocol of one ``run(parts:_:)``: the caller writes the job (pointer, function, part
 /// count, pending count), then publishes a new ``ticket``, `generation * partLimit + 0`. Parts are claimed by a
 /// compare-and-swap of the ticket from `g * partLimit + p` to `g * partLimit + p + 1` while p is
@@ -30,6 +38,9 @@ final class GEMMThreadPool: @unchecked Sendable {
     /// (some 30 microseconds) the worker was often asleep by then, and waking it made the next
     /// product 60% slower (`mlp-bench profile`, layer 1 weight gradient: 68 against 42 us).
     static let spinIterations = 1 << 20
+
+    /// A spinning worker yields its core every `yieldMask + 1` loads (about a microsecond).
+    static let yieldMask = (1 << 10) - 1
 
     /// Atomic loads a caller whose own parts are done makes before it parks: about 15
     /// microseconds, several times the usual imbalance between the parts of one product.
@@ -101,6 +112,7 @@ final class GEMMThreadPool: @unchecked Sendable {
         var spins = 0
         while pending.load(ordering: .acquiring) > 0 {
             spins += 1
+            if spins & Self.yieldMask == 0 { sched_yield() }
             if spins < Self.callerSpinIterations { continue }
             done.lock()
             callerParked.store(true, ordering: .sequentiallyConsistent)
@@ -146,6 +158,11 @@ final class GEMMThreadPool: @unchecked Sendable {
             var spins = 0
             while ticket.load(ordering: .acquiring) / Self.partLimit == seen {
                 spins += 1
+                // On a shared machine, hand the core to whatever else is runnable now and then
+                // (returns at once when nothing is): a worker that only spins is charged the
+                // whole time by the scheduler and preempted later in the middle of a part,
+                // where the caller has to wait for it.
+                if spins & Self.yieldMask == 0 { sched_yield() }
                 if spins < Self.spinIterations { continue }
                 sleepers.add(1, ordering: .sequentiallyConsistent)
                 // Re-check after announcing the sleep, so a job posted meanwhile is not missed;
