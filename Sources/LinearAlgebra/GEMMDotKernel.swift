@@ -18,6 +18,13 @@ enum GEMMDotKernel {
     /// about as much as 8 rows of dot products (measured in `mlp-bench infer` on Zen 3).
     static let rowLimit = 8
 
+    /// Products on the dot path of fewer multiply-adds than this (2^16) run on the calling
+    /// thread alone; larger ones are cut into bands of columns, one per thread. Lower than the
+    /// packed kernel's limit because the dot path is bound by reading B: a 784 x 256 layer's W
+    /// (0.8 MB) does not fit one Zen 3 core's 512 KiB L2, but each half fits its own core's,
+    /// so at batch 1 two threads read W from two L2 caches instead of L3.
+    static let inlineLimit = 1 << 16
+
     /// Whether a product of this shape takes the dot path.
     @inline(__always)
     static func applies(transA: Transpose, transB: Transpose, m: Int) -> Bool {

@@ -60,8 +60,10 @@ public struct SwiftBackend: GEMMBackend {
     ) {
         let operands = GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                                     a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        if threads == 1 || operands.hasFewerMultiplyAdds(than: inlineLimit) {
-            if GEMMDotKernel.applies(transA: transA, transB: transB, m: m) {
+        let fewRows = GEMMDotKernel.applies(transA: transA, transB: transB, m: m)
+        let limit = fewRows ? min(inlineLimit, GEMMDotKernel.inlineLimit) : inlineLimit
+        if threads == 1 || operands.hasFewerMultiplyAdds(than: limit) {
+            if fewRows {
                 GEMMDotKernel.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
                 return
             }
@@ -73,7 +75,7 @@ public struct SwiftBackend: GEMMBackend {
             return
         }
         // Few rows by dot products: bands of 4 columns, each thread reading its part of B.
-        let split = GEMMDotKernel.applies(transA: transA, transB: transB, m: m)
+        let split = fewRows
             ? ThreadSplit(columnsOf: n, tile: 4, threads: threads)
             : ThreadSplit(m: m, n: n, k: k, threads: threads)
         var product = ThreadedProduct(split: split, operands: operands)
