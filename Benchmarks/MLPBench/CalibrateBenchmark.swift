@@ -19,9 +19,9 @@ struct CalibrateBenchmark: ParsableCommand {
     @Option(help: ArgumentHelp("Thread counts (default: 1,2).", valueName: "t,t,..."), transform: { try parseList($0, Int.init) })
     var threads: [Int] = [1, 2]
 
-    @Option(help: ArgumentHelp("Batch sizes (default: 16,32,64,128,256,512,1024).", valueName: "n,n,..."),
+    @Option(help: ArgumentHelp("Batch sizes (default: 1,8,16,32,64,128,256,512,1024).", valueName: "n,n,..."),
             transform: { try parseList($0, Int.init) })
-    var batches: [Int] = [16, 32, 64, 128, 256, 512, 1024]
+    var batches: [Int] = [1, 8, 16, 32, 64, 128, 256, 512, 1024]
 
     @Option(help: ArgumentHelp("Layer sizes whose consecutive pairs are the layers (default: 784,256,128,10).", valueName: "n,n,..."),
             transform: { try parseList($0, Int.init) })
