@@ -4,6 +4,10 @@
 // with the Makefile's flags, and runs the two side by side.
 import PackageDescription
 
+// A dependency by path is known by its folder's name ("SwiftMLP" in a clone of that name): the
+// folder two levels up. An app that depends by URL writes `package: "SwiftMLP"`.
+let swiftMLP = String(#filePath.split(separator: "/").dropLast(3).last ?? "SwiftMLP")
+
 let package = Package(
     name: "ConsumerBenchmark",
     dependencies: [
@@ -14,7 +18,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "ConsumerBenchmark",
-            dependencies: [.product(name: "NeuralNetwork", package: "SwiftMLP")]
+            dependencies: [.product(name: "NeuralNetwork", package: swiftMLP)]
         )
     ]
 )
