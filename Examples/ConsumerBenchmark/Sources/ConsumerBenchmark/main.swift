@@ -9,12 +9,10 @@ import NeuralNetwork
 let threads = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 2
 let network = try Network(sizes: [784, 256, 128, 10], hiddenActivation: .relu, outputActivation: .softmax,
                           loss: .crossEntropy, initializer: .heNormal, seed: 1)
-var generator = SystemRandomNumberGenerator()
-
 func randomMatrix(rows: Int, columns: Int) -> Matrix {
     var matrix = Matrix(rows: rows, columns: columns)
     matrix.withUnsafeMutableBufferPointer { x in
-        for i in x.indices { x[i] = Float.random(in: 0...1, using: &generator) }
+        for i in x.indices { x[i] = Float.random(in: 0...1) }
     }
     return matrix
 }
@@ -22,7 +20,7 @@ func randomMatrix(rows: Int, columns: Int) -> Matrix {
 func oneHot(rows: Int, classes: Int) -> Matrix {
     var matrix = Matrix(rows: rows, columns: classes)
     matrix.withUnsafeMutableBufferPointer { y in
-        for i in 0..<rows { y[i * classes + Int.random(in: 0..<classes, using: &generator)] = 1 }
+        for i in 0..<rows { y[i * classes + Int.random(in: 0..<classes)] = 1 }
     }
     return matrix
 }
