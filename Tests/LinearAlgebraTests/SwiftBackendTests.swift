@@ -22,11 +22,14 @@ import Testing
         #expect((tiles.max() ?? 0) - (tiles.min() ?? 0) <= 1)
     }
 
-    @Test("MLP shapes split into equal bands over 2 threads")
+    @Test("MLP shapes split into equal bands over 2 threads (within one tile when the tile count is odd)")
     func balancedForMLPShapes() {
         for (m, n, k) in [(128, 256, 784), (128, 784, 256), (256, 128, 784), (256, 784, 128), (32, 256, 784)] {
             let split = ThreadSplit(m: m, n: n, k: k, threads: 2)
-            #expect(split.band(0).count == split.band(1).count, "\(m)x\(n)x\(k)")
+            let tiles = (split.extent + split.tile - 1) / split.tile
+            // 784 columns are 49 tiles of NR = 16 (the AVX2 kernel): 25 and 24 tiles.
+            let allowed = tiles % 2 == 0 ? 0 : split.tile
+            #expect(abs(split.band(0).count - split.band(1).count) <= allowed, "\(m)x\(n)x\(k)")
         }
     }
 
