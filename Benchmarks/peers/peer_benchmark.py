@@ -6,6 +6,10 @@ Network: 784-256-128-10, ReLU hidden layers, softmax output with cross-entropy
 weights stored [out, in] like torch.nn.Linear.  The figures are meant to be put
 beside `mlp-bench` / `mlp train` figures of SwiftMLP on the same machine.
 
+Second network (implementation `torch-bn-dropout`, PyTorch only): the same sizes, loss
+and rule with BatchNorm1d, ReLU and Dropout(0.2) after each hidden Linear; steps in
+training mode, inference in eval mode.
+
 Figures per implementation (see README.md next to this file):
   step us @32/@128/@256   microseconds per SGD training step on a fixed batch
   epoch s                 seconds per shuffled epoch over 60,000 Fashion-MNIST
@@ -34,11 +38,12 @@ import time
 # Arguments and thread environment (before any numerical import)
 # --------------------------------------------------------------------------
 
-IMPLEMENTATIONS = ("numpy", "torch", "jax", "sklearn")
+IMPLEMENTATIONS = ("numpy", "torch", "jax", "sklearn", "torch-bn-dropout")
 STEP_BATCHES = (32, 128, 256)
 EPOCH_BATCH = 128
 INFER_BATCH = 1024
 LAYERS = (784, 256, 128, 10)
+DROPOUT = 0.2     # the second network's Dropout probability (see TorchBatchNormDropoutMLP)
 LEARNING_RATE = 0.1
 DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -328,6 +333,7 @@ class TorchMLP:
     """torch.nn.Sequential of Linear/ReLU, CrossEntropyLoss, torch.optim.SGD."""
 
     name = "torch"
+    network = "standard"
 
     def __init__(self, threads):
         import torch
@@ -340,16 +346,22 @@ class TorchMLP:
         self.threads = torch.get_num_threads()
         self.version = torch.__version__
         torch.manual_seed(0)
-        mods = []
-        for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
-            mods.append(torch.nn.Linear(fan_in, fan_out))
-            if i < len(LAYERS) - 2:
-                mods.append(torch.nn.ReLU())
+        mods = self.modules(torch)
         self.model = torch.nn.Sequential(*mods)
         self.linears = [m for m in mods if isinstance(m, torch.nn.Linear)]
         self.loss_fn = torch.nn.CrossEntropyLoss()   # mean over the batch
         self.opt = torch.optim.SGD(self.model.parameters(), lr=LEARNING_RATE,
                                    momentum=0.0, weight_decay=0.0)
+
+    @staticmethod
+    def modules(torch):
+        """Linear, ReLU, Linear, ReLU, Linear."""
+        mods = []
+        for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
+            mods.append(torch.nn.Linear(fan_in, fan_out))
+            if i < len(LAYERS) - 2:
+                mods.append(torch.nn.ReLU())
+        return mods
 
     def reset(self, params):
         with self.torch.no_grad():
@@ -383,6 +395,50 @@ class TorchMLP:
     def params_numpy(self):
         return [(l.weight.detach().numpy().copy(), l.bias.detach().numpy().copy())
                 for l in self.linears]
+
+
+class TorchBatchNormDropoutMLP(TorchMLP):
+    """The second network: 784-256-128-10 with BatchNorm1d, ReLU and Dropout(0.2) after each
+    hidden Linear (PyTorch's usual order), softmax + cross-entropy, the same SGD rule. A step
+    runs in training mode (batch statistics, running statistics updated, a fresh dropout
+    mask), inference in eval mode (running statistics, no dropout); the mode is switched only
+    when it changes, so a timed step pays for no module walk."""
+
+    name = "torch-bn-dropout"
+    network = "batchnorm-dropout"
+
+    def __init__(self, threads):
+        super().__init__(threads)
+        self.norms = [m for m in self.model if isinstance(m, self.torch.nn.BatchNorm1d)]
+        self.training = None
+
+    @staticmethod
+    def modules(torch):
+        """Linear, BatchNorm1d, ReLU, Dropout(0.2) per hidden layer, then Linear."""
+        mods = []
+        for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
+            mods.append(torch.nn.Linear(fan_in, fan_out))
+            if i < len(LAYERS) - 2:
+                mods += [torch.nn.BatchNorm1d(fan_out), torch.nn.ReLU(), torch.nn.Dropout(DROPOUT)]
+        return mods
+
+    def _mode(self, training):
+        if self.training is not training:
+            self.model.train(training)
+            self.training = training
+
+    def reset(self, params):
+        super().reset(params)
+        for norm in self.norms:      # PyTorch's initial state: scale 1, shift 0, statistics 0 and 1
+            norm.reset_parameters()
+
+    def step(self, x, y):
+        self._mode(True)
+        super().step(x, y)
+
+    def predict(self, x):
+        self._mode(False)
+        return super().predict(x)
 
 
 class JaxMLP:
@@ -492,7 +548,8 @@ class SklearnMLP:
         return rec
 
 
-FACTORIES = {"numpy": NumpyMLP, "torch": TorchMLP, "jax": JaxMLP, "sklearn": SklearnMLP}
+FACTORIES = {"numpy": NumpyMLP, "torch": TorchMLP, "jax": JaxMLP, "sklearn": SklearnMLP,
+             "torch-bn-dropout": TorchBatchNormDropoutMLP}
 
 # --------------------------------------------------------------------------
 # Timing
@@ -613,6 +670,9 @@ def check_against_numpy(impls, args):
         if not hasattr(impl, "reset"):
             lines.append("  %-6s not checked (no single-step API)" % impl.name)
             continue
+        if getattr(impl, "network", "standard") != "standard":
+            lines.append("  %-6s not checked (another network: %s)" % (impl.name, impl.network))
+            continue
         impl.reset(init)
         p = np.array(impl.to_numpy(impl.sync(impl.predict(impl.to_native(x, y)[0]))))
         impl.step(*impl.to_native(x, y))
@@ -669,6 +729,9 @@ def blas_description():
 def header(args, data):
     out = ["SwiftMLP peer benchmark: MLP 784-256-128-10 ReLU, softmax + cross-entropy, "
            "SGD lr %.1f, float32" % LEARNING_RATE]
+    if "torch-bn-dropout" in args.impl:
+        out.append("torch-bn-dropout: the same with BatchNorm1d, ReLU, Dropout(%.1f) after each hidden "
+                   "Linear (training mode in steps and epochs, eval mode in inference)" % DROPOUT)
     out.append("date %s UTC, host %s, %s, Python %s (%s)" % (
         time.strftime("%Y-%m-%d %H:%M", time.gmtime()), platform.node(),
         platform.processor() or platform.machine(), platform.python_version(), sys.executable))
