@@ -346,7 +346,11 @@ class TorchMLP:
         self.threads = torch.get_num_threads()
         self.version = torch.__version__
         torch.manual_seed(0)
-        mods = self.modules(torch)
+        mods = []
+        for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
+            mods.append(torch.nn.Linear(fan_in, fan_out))
+            if i < len(LAYERS) - 2:
+                mods += self.hidden(torch, fan_out)
         self.model = torch.nn.Sequential(*mods)
         self.linears = [m for m in mods if isinstance(m, torch.nn.Linear)]
         self.loss_fn = torch.nn.CrossEntropyLoss()   # mean over the batch
@@ -354,14 +358,9 @@ class TorchMLP:
                                    momentum=0.0, weight_decay=0.0)
 
     @staticmethod
-    def modules(torch):
-        """Linear, ReLU, Linear, ReLU, Linear."""
-        mods = []
-        for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
-            mods.append(torch.nn.Linear(fan_in, fan_out))
-            if i < len(LAYERS) - 2:
-                mods.append(torch.nn.ReLU())
-        return mods
+    def hidden(torch, size):
+        """The modules after a hidden Linear of `size` outputs."""
+        return [torch.nn.ReLU()]
 
     def reset(self, params):
         with self.torch.no_grad():
@@ -413,14 +412,8 @@ class TorchBatchNormDropoutMLP(TorchMLP):
         self.training = None
 
     @staticmethod
-    def modules(torch):
-        """Linear, BatchNorm1d, ReLU, Dropout(0.2) per hidden layer, then Linear."""
-        mods = []
-        for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
-            mods.append(torch.nn.Linear(fan_in, fan_out))
-            if i < len(LAYERS) - 2:
-                mods += [torch.nn.BatchNorm1d(fan_out), torch.nn.ReLU(), torch.nn.Dropout(DROPOUT)]
-        return mods
+    def hidden(torch, size):
+        return [torch.nn.BatchNorm1d(size), torch.nn.ReLU(), torch.nn.Dropout(DROPOUT)]
 
     def _mode(self, training):
         if self.training is not training:
