@@ -587,7 +587,16 @@ def float32_agreement(steps64, held64, steps32, held32):
 # ---------------------------------------------------------------------------
 
 def tensors_json(state):
-    return {name: (value if isinstance(value, int) else np.asarray(value).tolist()) for name, value in state.items()}
+    """A tensor map: name -> {"shape": [...], "values": [flat, row-major]} (num_batches_tracked:
+    shape [], one integer value), the form of a safetensors entry."""
+    out = {}
+    for name, value in state.items():
+        if isinstance(value, int):
+            out[name] = {"shape": [], "values": [value]}
+        else:
+            array = np.asarray(value, dtype=np.float64)
+            out[name] = {"shape": list(array.shape), "values": array.reshape(-1).tolist()}
+    return out
 
 
 def build_case(case):
