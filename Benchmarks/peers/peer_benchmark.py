@@ -61,7 +61,8 @@ def parse_args(argv=None):
                    help="folder with Fashion-MNIST IDX files (.gz or raw); "
                         "default %s" % DEFAULT_DATA)
     p.add_argument("--epochs", type=int, default=None,
-                   help="timed epochs, median reported (default 3, --quick 1)")
+                   help="timed epochs, median reported (default 3, --quick 1); 0 times only "
+                        "the steps and inference (no epoch time, no test accuracy)")
     p.add_argument("--repeats", type=int, default=None,
                    help="timed blocks per step/inference figure (default 7, --quick 3)")
     p.add_argument("--block-seconds", type=float, default=None,
@@ -82,6 +83,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.threads < 1:
         p.error("--threads must be >= 1")
+    if args.epochs is not None and args.epochs < 0:
+        p.error("--epochs must be >= 0")
     args.impl = [s.strip() for s in args.impl.split(",") if s.strip()]
     for name in args.impl:
         if name not in IMPLEMENTATIONS:
@@ -523,21 +526,21 @@ class SklearnMLP:
         classes = np.arange(LAYERS[-1])
         model = self.factory(args.seed)
         model.partial_fit(x[:EPOCH_BATCH], y[:EPOCH_BATCH], classes=classes)   # warm-up
-        model = self.factory(args.seed)
         epoch_times = []
+        if args.epochs > 0:
+            model = self.factory(args.seed)
         for _ in range(args.epochs):
             t0 = time.perf_counter()
             model.partial_fit(x, y, classes=classes)
             epoch_times.append(time.perf_counter() - t0)
-        rec["epoch_s"] = statistics.median(epoch_times)
-        rec["epoch_s_all"] = epoch_times
-        rec["epochs"] = args.epochs
+        record_epochs(rec, epoch_times)
         batch = np.random.default_rng(args.seed).random((INFER_BATCH, 784), dtype=np.float32)
         sec, _ = time_per_call(lambda: model.predict_proba(batch), lambda: None,
                                args.block_seconds, args.repeats)
         rec["infer_samples_per_s"] = INFER_BATCH / sec
-        test_x = np.multiply(data.test_x, scale, dtype=np.float32)
-        rec["test_accuracy"] = float(np.mean(model.predict(test_x) == data.test_y))
+        if args.epochs > 0:
+            test_x = np.multiply(data.test_x, scale, dtype=np.float32)
+            rec["test_accuracy"] = float(np.mean(model.predict(test_x) == data.test_y))
         return rec
 
 
@@ -623,6 +626,9 @@ def benchmark(impl, data, args):
     sec, _ = time_per_call(infer, lambda: impl.sync(last[0]), args.block_seconds, args.repeats)
     rec["infer_samples_per_s"] = INFER_BATCH / sec
     # 3. epochs over the training set from fresh weights, then test accuracy
+    if args.epochs == 0:
+        record_epochs(rec, [])
+        return rec
     impl.reset(he_normal_weights(args.seed))
     assembler = BatchAssembler(data.train_x, data.train_y)
     n_train = len(data.train_y)
@@ -638,11 +644,17 @@ def benchmark(impl, data, args):
         t0 = time.perf_counter()
         run_epoch(impl, assembler, n_train, EPOCH_BATCH, rng)
         epoch_times.append(time.perf_counter() - t0)
-    rec["epoch_s"] = statistics.median(epoch_times)
-    rec["epoch_s_all"] = epoch_times
-    rec["epochs"] = args.epochs
+    record_epochs(rec, epoch_times)
     rec["test_accuracy"] = test_accuracy(impl, data)
     return rec
+
+
+def record_epochs(rec, epoch_times):
+    """The epoch figures of a record (none, and no test accuracy, with --epochs 0)."""
+    rec["epoch_s"] = statistics.median(epoch_times) if epoch_times else None
+    rec["epoch_s_all"] = epoch_times
+    rec["epochs"] = len(epoch_times)
+    rec.setdefault("test_accuracy", None)
 
 
 def check_against_numpy(impls, args):
@@ -818,14 +830,16 @@ def main(args):
         rec.update({"quick": args.quick, "data": "fashion-mnist" if data.real else "random",
                     "python": platform.python_version()})
         records.append(rec)
-        print("  done %-6s (epochs %s s, test acc %.4f)" % (
-            impl.name, ", ".join("%.3f" % t for t in rec["epoch_s_all"]), rec["test_accuracy"]),
-            file=sys.stderr)
+        accuracy = rec["test_accuracy"]
+        print("  done %-6s (epochs %s s, test acc %s)" % (
+            impl.name, ", ".join("%.3f" % t for t in rec["epoch_s_all"]) or "none",
+            "-" if accuracy is None else "%.4f" % accuracy), file=sys.stderr)
     print()
     for line in table(records):
         print(line)
     if data.real:
-        low = [r["implementation"] for r in records if r["test_accuracy"] < 0.78]
+        low = [r["implementation"] for r in records
+               if r["test_accuracy"] is not None and r["test_accuracy"] < 0.78]
         if low:
             print("WARNING: test accuracy below 0.78 for %s: training may be broken" % ", ".join(low))
     try:
