@@ -174,7 +174,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
                                ("outputSize", .number(Double(layer.outputSize))), ("pieces", .number(Double(pieces)))]
                 case .dropout(let probability):
                     members = [("kind", .string("dropout")), ("inputSize", .number(Double(layer.inputSize))),
-                               ("outputSize", .number(Double(layer.outputSize))), ("probability", .number(Double(probability)))]
+                               ("outputSize", .number(Double(layer.outputSize))), ("probability", .number(Double(probability.description) ?? Double(probability)))]
                 case .batchNorm, .layerNorm:
                     members = [("kind", .string(layer.kindName)), ("inputSize", .number(Double(layer.inputSize))),
                                ("outputSize", .number(Double(layer.outputSize))), ("epsilon", .number(1e-5))]

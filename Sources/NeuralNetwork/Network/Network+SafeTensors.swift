@@ -1,9 +1,16 @@
 /// Networks as safetensors model files.
 ///
-/// Layout: for layer i, each of its tensors as `layers.{i}.{name}` in its declared shape, all
-/// F32: for Dense and Maxout `layers.{i}.weight` of shape `[rows, inputSize]` (W as in
+/// Layout: each tensor of each layer as `layers.{i}.{name}` in its declared shape, all F32, with
+/// i the layer's module index in the mirroring PyTorch `nn.Sequential` (``moduleIndices``: a
+/// Dense layer with a hidden activation takes two indices, Linear and activation), so that
+/// `load_state_dict(..., strict=True)` takes the file: for Dense and Maxout
+/// `layers.{i}.weight` of shape `[rows, inputSize]` (W as in
 /// z = W a + b and PyTorch's `Linear.weight`; for Maxout `rows = outputSize * pieces`, row
-/// `u * pieces + j` being piece j of unit u) and `layers.{i}.bias` of shape `[rows]`. The metadata holds
+/// `u * pieces + j` being piece j of unit u) and `layers.{i}.bias` of shape `[rows]`; for
+/// BatchNorm `weight`, `bias`, `running_mean`, `running_var` (`[features]`) and
+/// `num_batches_tracked` (`[]`, F32 here, I64 in PyTorch, which casts it); for LayerNorm
+/// `weight` and `bias`. Files written before layers had module indices (`layers.0`, `layers.1`
+/// for two Dense layers) read the same way: only the order of the indices counts. The metadata holds
 /// `format` = `swiftmlp` and `architecture` = the ``Architecture`` as a JSON string, so a file
 /// is self-describing.
 ///
@@ -16,9 +23,26 @@ extension Network {
     /// The metadata key holding the architecture JSON.
     public static let architectureMetadataKey = "architecture"
 
-    /// The name of a tensor in a model file: `layers.{i}.{name}`, i the layer's index.
+    /// The name of a tensor in a model file, as PyTorch's `nn.Sequential` held as `layers`
+    /// names it: `layers.{i}.{name}` with i the index of the layer's module in the sequence
+    /// that mirrors the network (``moduleIndices``).
     func fileName(of entry: ParameterArena.Entry) -> String {
-        "layers.\(entry.layer).\(entry.declaration.name)"
+        "layers.\(moduleIndices[entry.layer]).\(entry.declaration.name)"
+    }
+
+    /// Per layer, the index of its module in the mirroring `nn.Sequential`: a Dense layer is a
+    /// `Linear` followed, unless its activation is the identity or it is the output layer, by
+    /// the activation's module (the output activation belongs to the loss, as in PyTorch); every
+    /// other layer is one module (`BatchNorm1d`, `LayerNorm`, `Dropout`, `ReLU`, ...). For a
+    /// network of Dense layers, the indices 0, 2, 4, ... of such a sequence.
+    public var moduleIndices: [Int] {
+        var indices: [Int] = [], next = 0
+        for (l, kind) in kinds.enumerated() {
+            indices.append(next)
+            let activation = kind.specification.activation
+            next += activation != nil && activation != .identity && l < kinds.count - 1 ? 2 : 1
+        }
+        return indices
     }
 
     /// The network as named tensors with its architecture in the metadata.
