@@ -53,6 +53,9 @@ struct TrainBenchmark: ParsableCommand {
     @Flag(help: "A short run: shorter time per figure, one epoch.")
     var quick = false
 
+    @Option(help: "standard (784-256-128-10, ReLU) or batchnorm-dropout (the same with BatchNorm, ReLU, Dropout 0.2 after each hidden layer).")
+    var network: BenchmarkNetwork = .standard
+
     static let sizes = [784, 256, 128, 10]
     static let learningRate: Float = 0.1
     static let inferenceBatch = 1024
@@ -67,9 +70,8 @@ struct TrainBenchmark: ParsableCommand {
     func run() throws {
         let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
         let (dataset, dataNote) = Self.loadData(data)
-        let network = try Network(sizes: Self.sizes, hiddenActivation: .relu, outputActivation: .softmax,
-                                  loss: .crossEntropy, initializer: .heNormal, seed: 1)
-        print("mlp-bench train: 784-256-128-10 relu/softmax+CE, SGD lr 0.1; data: \(dataNote)")
+        let network = try self.network.make()
+        print("mlp-bench train: \(self.network.title) relu/softmax+CE, SGD lr 0.1; data: \(dataNote)")
         print("machine at start: \(machineState()); allocation counter \(mallocCounterIsActive() != 0 ? "active" : "NOT active")")
         var records: [TrainRecord] = []
         var states: [String] = []
@@ -145,7 +147,7 @@ struct TrainBenchmark: ParsableCommand {
                 LineChart.Series(name: "\(record.backend), \(record.threads) thr",
                                  points: batches.compactMap { size in record.stepMicroseconds[String(size)].map { (Double(size), $0) } })
             }
-            let chart = LineChart(title: "Training step, 784-256-128-10, SGD", xLabel: "batch size",
+            let chart = LineChart(title: "Training step, \(self.network.title), SGD", xLabel: "batch size",
                                   yLabel: "microseconds per step", series: series, logarithmicX: true)
             try chart.svg().write(toFile: svg, atomically: true, encoding: .utf8)
         }
@@ -208,6 +210,28 @@ struct TrainBenchmark: ParsableCommand {
                                targets: .classes(labels, classCount: 10))
         return (BenchmarkData(training: training, test: nil),
                 "random data (\(data) not readable): timings valid, accuracy meaningless")
+    }
+}
+
+/// The networks `mlp-bench train` times.
+enum BenchmarkNetwork: String, ExpressibleByArgument, CaseIterable {
+    /// 784-256-128-10, ReLU hidden layers, softmax output.
+    case standard
+    /// The same sizes with BatchNorm, ReLU and Dropout 0.2 after each hidden Dense layer (the
+    /// peer script's `torch-bn-dropout`).
+    case batchnormDropout = "batchnorm-dropout"
+
+    var title: String {
+        switch self {
+        case .standard: "784-256-128-10"
+        case .batchnormDropout: "784-256-128-10 with BatchNorm and Dropout 0.2"
+        }
+    }
+
+    func make() throws -> Network {
+        let architecture = Architecture(sizes: TrainBenchmark.sizes, hiddenActivation: .relu, outputActivation: .softmax, loss: .crossEntropy,
+                                        normalization: self == .batchnormDropout ? .batch : nil, dropout: self == .batchnormDropout ? 0.2 : 0)
+        return try architecture.makeNetwork(initializer: .heNormal, seed: 1)
     }
 }
 

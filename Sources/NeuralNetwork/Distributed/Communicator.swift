@@ -60,6 +60,18 @@ extension Communicator {
         }
     }
 
+    /// Overwrites the tensors of `network` that are not trained (BatchNorm's running
+    /// statistics) with `root`'s, one broadcast per range. Allocates nothing.
+    public func broadcastUntrainedTensors(of network: inout Network, root: Int = 0) {
+        guard size > 1 else { return }
+        let entries = network.arena.entries
+        network.arena.values.withUnsafeMutableBufferPointer { values in
+            for entry in entries where !entry.declaration.isTrainable {
+                broadcast(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: values[entry.range])), root: root)
+            }
+        }
+    }
+
     /// Sends `root`'s bytes to every rank and returns them; `bytes` is read on the root only.
     /// A nil on the root reaches the others as nil: the way the root says it failed, so that
     /// the others stop instead of waiting for data that will not come.

@@ -18,6 +18,12 @@ public struct ActivationLayer: Layer, Equatable {
         self.activation = activation
     }
 
+    /// A layer for ``LayerBuilder``, as wide as the previous layer.
+    public init(_ activation: Activation) {
+        inputSize = 0
+        self.activation = activation
+    }
+
     public var outputSize: Int { inputSize }
     public var specification: Architecture.LayerSpec {
         .init(kind: .activation(activation), inputSize: inputSize, outputSize: inputSize)

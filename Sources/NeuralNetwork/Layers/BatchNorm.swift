@@ -41,6 +41,11 @@ public struct BatchNorm: Layer, Equatable {
                   [Float](repeating: 0, count: size), [Float](repeating: 1, count: size), [0]]
     }
 
+    /// A layer for ``LayerBuilder``, as wide as the previous layer.
+    public init() {
+        self.init(size: 0, values: [])
+    }
+
     private init(size: Int, values: [[Float]]) {
         inputSize = size
         self.values = values
@@ -66,10 +71,14 @@ public struct BatchNorm: Layer, Equatable {
         let n = pass.rows, c = inputSize, x = pass.input, y = pass.output, p = pass.parameters
         let gamma = p, beta = p + tensorStride, runningMean = p + 2 * tensorStride, runningVariance = p + 3 * tensorStride
         guard pass.phase == .training else {
+            // y = x scale + shift per feature, the factors computed once into the scratch.
+            let scale = pass.scratch, shift = pass.scratch + c
             for j in 0..<c {
-                let scale = gamma[j] / (runningVariance[j] + Self.epsilon).squareRoot()
-                let shift = beta[j] - runningMean[j] * scale
-                for s in 0..<n { y[s * c + j] = x[s * c + j] * scale + shift }
+                scale[j] = gamma[j] / (runningVariance[j] + Self.epsilon).squareRoot()
+                shift[j] = beta[j] - runningMean[j] * scale[j]
+            }
+            for s in 0..<n {
+                for j in 0..<c { y[s * c + j] = x[s * c + j] * scale[j] + shift[j] }
             }
             return
         }

@@ -34,6 +34,11 @@ public struct Dense: Layer, Equatable {
                   values: [[Float](repeating: 0, count: outputSize * inputSize), [Float](repeating: 0, count: outputSize)])
     }
 
+    /// A layer for ``LayerBuilder``: `outputSize` units, its input size the previous layer's.
+    public init(_ outputSize: Int, _ activation: Activation = .identity) {
+        self.init(inputSize: 0, outputSize: outputSize, activation: activation, values: [])
+    }
+
     private init(inputSize: Int, outputSize: Int, activation: Activation, values: [[Float]]) {
         self.inputSize = inputSize
         self.outputSize = outputSize

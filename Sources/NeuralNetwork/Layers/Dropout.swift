@@ -21,6 +21,12 @@ public struct Dropout: Layer, Equatable {
         self.probability = probability
     }
 
+    /// A layer for ``LayerBuilder``, as wide as the previous layer.
+    public init(_ probability: Float) {
+        inputSize = 0
+        self.probability = probability
+    }
+
     public var outputSize: Int { inputSize }
     public var specification: Architecture.LayerSpec {
         .init(kind: .dropout(probability: probability), inputSize: inputSize, outputSize: inputSize)

@@ -30,6 +30,11 @@ public struct LayerNorm: Layer, Equatable {
         values = [[Float](repeating: 1, count: size), [Float](repeating: 0, count: size)]
     }
 
+    /// A layer for ``LayerBuilder``, as wide as the previous layer.
+    public init() {
+        self.init(size: 0, values: [])
+    }
+
     private init(size: Int, values: [[Float]]) {
         inputSize = size
         self.values = values

@@ -36,6 +36,11 @@ public struct Maxout: Layer, Equatable {
                   values: [[Float](repeating: 0, count: rows * inputSize), [Float](repeating: 0, count: rows)])
     }
 
+    /// A layer for ``LayerBuilder``: `outputSize` units of `pieces` pieces, its input size the previous layer's.
+    public init(_ outputSize: Int, pieces: Int) {
+        self.init(inputSize: 0, outputSize: outputSize, pieces: pieces, values: [])
+    }
+
     private init(inputSize: Int, outputSize: Int, pieces: Int, values: [[Float]]) {
         self.inputSize = inputSize
         self.outputSize = outputSize

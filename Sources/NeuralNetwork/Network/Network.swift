@@ -28,6 +28,9 @@ public struct Network: Sendable, Equatable {
     public init(layers: [any Layer], loss: Loss) throws(NetworkError) {
         guard !layers.isEmpty else { throw .noLayers }
         for (index, layer) in layers.enumerated() {
+            guard layer.inputSize >= 1 && layer.outputSize >= 1 else {
+                throw .invalidSize("size of layer \(index) (a layer for the builder has none)", min(layer.inputSize, layer.outputSize))
+            }
             if index > 0 && layer.inputSize != layers[index - 1].outputSize {
                 throw .sizeMismatch(layer: index, inputSize: layer.inputSize, previousOutputSize: layers[index - 1].outputSize)
             }

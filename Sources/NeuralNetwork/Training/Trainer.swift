@@ -134,6 +134,8 @@ public final class Trainer<O: Optimizer> {
     /// current epoch; the history then ends with that epoch. It stays set until cleared.
     public var stopRequested = false
     private var workspace: Workspace?
+    /// Whether the network has tensors the optimizer does not update (running statistics).
+    private lazy var hasUntrainedTensors = network.arena.entries.contains { !$0.declaration.isTrainable }
 
     /// A trainer for `network`.
     ///
@@ -216,6 +218,9 @@ public final class Trainer<O: Optimizer> {
         if let exchange { totals = exchange.allreduce(workspace, totals) }
         guard totals.lossSum.isFinite, totals.rows > 0 else { return totals }
         memory.apply(optimizer, to: &network, workspace: workspace, learningRate: learningRate)
+        // BatchNorm keeps per-rank batch statistics (as DDP does by default): each rank's
+        // running statistics follow its own shares, so rank 0's are sent to all after the step.
+        if exchange != nil && hasUntrainedTensors { communicator.broadcastUntrainedTensors(of: &network) }
         return totals
     }
 
