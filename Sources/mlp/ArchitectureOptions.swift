@@ -74,15 +74,7 @@ struct ArchitectureOptions: ParsableArguments {
             guard hidden != .softmax else { throw CommandError("--activation: softmax is for the output layer only (use --output softmax)") }
         }
         let outputActivation = try Self.activation(output ?? "softmax", flag: "--output")
-        let lossValue: Loss
-        if let loss {
-            guard let parsed = Loss(rawValue: loss) else {
-                throw CommandError("--loss: unknown loss '\(loss)'; expected one of: " + Loss.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            lossValue = parsed
-        } else {
-            lossValue = Self.defaultLoss(for: outputActivation)
-        }
+        let lossValue = try lossValue(output: outputActivation)
         if let dropout, !(dropout >= 0 && dropout < 1) {
             throw CommandError("--dropout: \(dropout); expected a probability in [0, 1)")
         }
@@ -146,16 +138,16 @@ struct ArchitectureOptions: ParsableArguments {
         guard case .dense(let outputActivation)? = blueprints.last?.kind else {
             throw CommandError("--spec: the last layer must be dense:N[:activation], the output layer")
         }
-        let lossValue: Loss
-        if let loss {
-            guard let parsed = Loss(rawValue: loss) else {
-                throw CommandError("--loss: unknown loss '\(loss)'; expected one of: " + Loss.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            lossValue = parsed
-        } else {
-            lossValue = Self.defaultLoss(for: outputActivation)
+        return Architecture(inputSize: input, loss: try lossValue(output: outputActivation), blueprints: blueprints)
+    }
+
+    /// `--loss`, or the loss that pairs with the output activation.
+    func lossValue(output: Activation) throws -> Loss {
+        guard let loss else { return Self.defaultLoss(for: output) }
+        guard let parsed = Loss(rawValue: loss) else {
+            throw CommandError("--loss: unknown loss '\(loss)'; expected one of: " + Loss.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        return Architecture(inputSize: input, loss: lossValue, blueprints: blueprints)
+        return parsed
     }
 
     /// The loss that pairs with an output activation: cross-entropy for softmax, binary

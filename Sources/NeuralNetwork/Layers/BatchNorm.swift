@@ -114,18 +114,7 @@ public struct BatchNorm: Layer, Equatable {
         let n = pass.rows, c = inputSize, g = pass.outputGradient, p = pass.parameters
         let xhat = pass.scratch, inverse = pass.scratch + n * c
         let dGamma = pass.gradients, dBeta = pass.gradients + tensorStride
-        dGamma.update(repeating: 0, count: c)
-        dBeta.update(repeating: 0, count: c)
-        for s in 0..<n {
-            for j in 0..<c {
-                dGamma[j] += g[s * c + j] * xhat[s * c + j]
-                dBeta[j] += g[s * c + j]
-            }
-        }
-        for j in 0..<c {
-            dGamma[j] /= Float(n)
-            dBeta[j] /= Float(n)
-        }
+        scaleAndShiftGradients(g, normalized: xhat, rows: n, columns: c, scale: dGamma, shift: dBeta)
         guard let dx = pass.inputGradient else { return }
         for s in 0..<n {
             for j in 0..<c {

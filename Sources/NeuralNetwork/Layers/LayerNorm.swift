@@ -77,19 +77,7 @@ public struct LayerNorm: Layer, Equatable {
         let n = pass.rows, c = inputSize, g = pass.outputGradient, gamma = pass.parameters
         let xhat = pass.scratch, inverse = pass.scratch + n * c
         let dGamma = pass.gradients, dBeta = pass.gradients + tensorStride
-        dGamma.update(repeating: 0, count: c)
-        dBeta.update(repeating: 0, count: c)
-        for s in 0..<n {
-            for j in 0..<c {
-                dGamma[j] += g[s * c + j] * xhat[s * c + j]
-                dBeta[j] += g[s * c + j]
-            }
-        }
-        let scale = pass.meanScale
-        for j in 0..<c {
-            dGamma[j] *= scale
-            dBeta[j] *= scale
-        }
+        scaleAndShiftGradients(g, normalized: xhat, rows: n, columns: c, scale: dGamma, shift: dBeta)
         guard let dx = pass.inputGradient else { return }
         for s in 0..<n {
             var meanH: Float = 0, meanHX: Float = 0
