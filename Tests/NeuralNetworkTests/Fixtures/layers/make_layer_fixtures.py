@@ -41,8 +41,13 @@ Checks before a case is written (the script stops with an error if one fails)
   numpy; torch.nn.Dropout(p) in training is x * mask / (1 - p) for its own mask.
 - Every input of a ReLU met in training or inference is at least 1e-4 from 0, so a Float32
   implementation takes the same branches.
+- Adam: every gradient element's sqrt(v^) (root mean square of its gradients so far) is at
+  least 1e-4 of the step's largest gradient, unless exactly 0 (see adam_margin).
 - The float32 rerun agrees within 1e-5 (see above).
-A draw of data and initial tensors that fails one of the last two is redrawn with the next
+- Three float64 reruns with normal noise of 1e-7 times the step's largest gradient added to
+  every gradient element that is not exactly 0 (another summation order's rounding) agree with
+  the clean run within 1e-5 (outputs, losses, tensors, held-out outputs).
+A draw of data and initial tensors that fails one of the last four is redrawn with the next
 attempt number; the file records the attempt used and why the earlier ones were rejected.
 
 Usage
@@ -72,6 +77,8 @@ FD_STEP = 1e-6
 FD_TOLERANCE = 1e-6
 KINK_MARGIN = 1e-4
 FLOAT32_TOLERANCE = 1e-5
+GRADIENT_NOISE = 1e-7     # rounding noise injected into the gradients, times the step's largest
+ADAM_MARGIN = 1e-4         # Adam: sqrt(v^) of every gradient element against the step's largest gradient
 TRAINING_SAMPLES = 11      # batch 4: batches of 4, 4 and 3 rows (the last smaller one is used)
 HELD_OUT_SAMPLES = 5
 BATCH_SIZE = 4
@@ -441,11 +448,14 @@ def make_optimizer(spec, params):
                             eps=spec["epsilon"], weight_decay=0.0, amsgrad=False, foreach=False)
 
 
-def train(case, x, y, initial, masks, dtype, check=False):
+def train(case, x, y, initial, masks, dtype, check=False, gradient_noise=None):
     """Trains in `dtype`; returns the record of every step and the held-out outputs.
 
     With `check`, also verifies every step's gradients by finite differences and its update
-    by the rule written out by hand, and measures how close a ReLU input comes to 0."""
+    by the rule written out by hand, and measures how close a ReLU input comes to 0.
+    With `gradient_noise` = (generator, size), adds to every gradient before the update
+    normal noise of standard deviation size times the step's largest gradient: rounding
+    noise of another summation order, made visible."""
     specs, loss = case["modules"], case["loss"]
     output = OUTPUT_OF_LOSS[loss]
     model = build(specs, dtype)
@@ -472,6 +482,12 @@ def train(case, x, y, initial, masks, dtype, check=False):
             z = model(xb)
             value = loss_value(loss, z, yb)
             value.backward()
+            if gradient_noise is not None:
+                noise_rng, size = gradient_noise
+                largest = max(float(p.grad.abs().max()) for _, p in trainable)
+                for _, p in trainable:   # an exact 0 (a dead or dropped unit) is exact in any precision
+                    noise = torch.tensor(noise_rng.normal(0.0, size * largest, tuple(p.shape)), dtype=dtype)
+                    p.grad += torch.where(p.grad != 0, noise, torch.zeros_like(noise))
             gradients = {name: p.grad.detach().to(torch.float64).numpy().copy() for name, p in trainable}
             if check:
                 worst_fd = max(worst_fd, finite_difference_check(case, model, before, masks[number], xb, yb,
@@ -554,6 +570,33 @@ def zero_gradient_names(specs):
             if a["kind"] == "linear" and b["kind"] == "batchnorm"]
 
 
+def adam_margin(case, steps):
+    """The smallest sqrt(v^_t) of a gradient element (the root mean square of its gradients so
+    far, bias-corrected) over the largest gradient of step t, over all steps and elements
+    whose v is not exactly 0; inf for SGD.
+
+    Adam's step is learningRate * m^ / (sqrt(v^) + epsilon): rounding noise in a gradient
+    (about 1e-7 of the step's largest gradient in Float32) moves it by learningRate * noise /
+    sqrt(v^). An element whose gradients have all been 0 in exact arithmetic, such as the bias
+    of a Linear that feeds BatchNorm through a ReLU active in every row of the first batch
+    (float64 gives 1e-17, Float32 1e-9), has sqrt(v^) of the size of that noise, and Adam turns
+    the noise into a step of up to learningRate. Elements exactly 0 (a unit dead in every row)
+    stay 0 in any precision and are harmless."""
+    if case["optimizer"]["name"] != "adam":
+        return float("inf")
+    beta2 = case["optimizer"]["beta2"]
+    v, worst = {}, float("inf")
+    for t, step in enumerate(steps, start=1):
+        largest = max(float(np.max(np.abs(g))) for g in step["gradients"].values())
+        for name, g in step["gradients"].items():
+            v[name] = beta2 * v.get(name, 0.0) + (1 - beta2) * g * g
+            nonzero = v[name] != 0.0
+            if np.any(nonzero):
+                rms = np.sqrt(v[name][nonzero] / (1 - beta2 ** t))
+                worst = min(worst, float(rms.min()) / largest)
+    return worst
+
+
 def max_norm_relative(a, b):
     """max |a - b| / max |b|: the metric of the Swift tests (relativeDifference)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
@@ -609,11 +652,25 @@ def build_case(case):
         if closest_kink < KINK_MARGIN:
             rejected.append("attempt %d: a ReLU input %.3g from 0" % (attempt, closest_kink))
             continue
+        margin = adam_margin(case, steps)
+        if margin < ADAM_MARGIN:
+            rejected.append("attempt %d: Adam's sqrt(v^) of a gradient element only %.3g of the step's "
+                            "largest gradient" % (attempt, margin))
+            continue
         steps32, held32, _, _ = train(case, x, y, initial, masks, torch.float32)
         agreement, gradient_agreement = float32_agreement(steps, held, steps32, held32)
         if max(agreement, gradient_agreement) > FLOAT32_TOLERANCE:
             rejected.append("attempt %d: float32 differs by %.3g (gradients %.3g)"
                             % (attempt, agreement, gradient_agreement))
+            continue
+        noise_agreement = 0.0
+        for seed in range(3):
+            noisy, noisy_held, _, _ = train(case, x, y, initial, masks, torch.float64,
+                                            gradient_noise=(np.random.default_rng(seed), GRADIENT_NOISE))
+            noise_agreement = max(noise_agreement, float32_agreement(steps, held, noisy, noisy_held)[0])
+        if noise_agreement > FLOAT32_TOLERANCE:
+            rejected.append("attempt %d: gradient noise of %g moves the results by %.3g"
+                            % (attempt, GRADIENT_NOISE, noise_agreement))
             continue
         break
     else:
@@ -627,7 +684,9 @@ def build_case(case):
         "description": case["description"],
         "reference": "PyTorch %s, float64" % torch.__version__.split("+")[0],
         "float32Agreement": {"tensors": agreement, "gradients": gradient_agreement},
+        "gradientNoiseAgreement": noise_agreement,
         "attempt": attempt,
+        "adamMargin": margin if margin != float("inf") else None,
         "rejectedAttempts": rejected,
         "inputSize": case["inputSize"],
         "modules": [dict({"index": i}, **spec) for i, spec in enumerate(case["modules"])],
@@ -650,7 +709,8 @@ def build_case(case):
         "heldOut": {"inputs": x[TRAINING_SAMPLES:].tolist(), "targets": y[TRAINING_SAMPLES:].tolist(),
                     "outputs": held["outputs"].tolist(), "loss": held["loss"]},
     }
-    return doc, worst_fd, closest_kink, agreement, gradient_agreement
+    doc["checks"] = {"finiteDifference": worst_fd, "reluGap": closest_kink if closest_kink != float("inf") else None}
+    return doc
 
 
 def main():
@@ -660,18 +720,21 @@ def main():
     check_loss_formulas()
     check_layer_formulas()
     print("loss, BatchNorm, LayerNorm and dropout formulas checked")
-    print("%-22s %7s %9s %9s %12s %11s %10s %10s" % ("case", "attempt", "loss1", "lossLast", "worst FD rel",
-                                                        "ReLU margin", "f32 tensor", "f32 grad"))
+    print("%-22s %7s %9s %9s %10s %9s %9s %9s %9s %9s" % (
+        "case", "attempt", "loss1", "lossLast", "worst FD", "ReLU gap", "Adam gap", "f32", "f32 grad", "noise"))
     for case in case_list():
-        doc, worst_fd, margin, agreement, gradient_agreement = build_case(case)
+        doc = build_case(case)
         path = os.path.join(HERE, "layers-%s.json" % case["case"])
         with open(path, "w") as f:
             f.write(to_json_text(doc) + "\n")
         with open(path) as f:
             assert json.load(f) == json.loads(json.dumps(doc)), path
-        print("%-22s %7d %9.6f %9.6f %12.3e %11.3g %10.2e %10.2e" % (
-            case["case"], doc["attempt"], doc["steps"][0]["loss"], doc["steps"][-1]["loss"], worst_fd,
-            margin, agreement, gradient_agreement))
+        checks = doc["checks"]
+        print("%-22s %7d %9.6f %9.6f %10.2e %9.2e %9.2e %9.2e %9.2e %9.2e" % (
+            case["case"], doc["attempt"], doc["steps"][0]["loss"], doc["steps"][-1]["loss"],
+            checks["finiteDifference"], checks["reluGap"] or float("inf"), doc["adamMargin"] or float("inf"),
+            doc["float32Agreement"]["tensors"], doc["float32Agreement"]["gradients"],
+            doc["gradientNoiseAgreement"]))
     print("all checks passed")
     return 0
 
