@@ -171,13 +171,7 @@ struct LayerFixtureTests {
     func agreesWithPyTorch(name: String) throws {
         let f = try Self.load(name)
         var worst = 0.0
-        // batchnorm-binary-adam: in step 1 a ReLU unit feeding the BatchNorm is active in every
-        // row, so layers.0.bias[3] has gradient 0 in exact arithmetic (3.5e-18 in the file) and
-        // -9.3e-10 in Float; Adam (epsilon 1e-8) turns that into a step of 8.5e-4. The fixture
-        // lists no zero gradient for it; the generator is asked to redraw the case.
-        try withKnownIssue("rounding noise of a zero gradient, amplified by Adam", isIntermittent: true) {
-            try compare(f, name: name, worst: &worst)
-        } when: { name == "batchnorm-binary-adam" }
+        try compare(f, name: name, worst: &worst)
         print("PyTorch layer fixture \(name): worst relative difference \(worst)")
     }
 
