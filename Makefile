@@ -76,7 +76,7 @@ test-native: deps
 ## Data-parallel training: the MPI trait in its own scratch folder, then the tests that run mpirun.
 test-mpi: deps-mpi
 	@if command -v mpirun >/dev/null && pkg-config --exists ompi-c; then \
-	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter DistributedTests 2>&1 | tee -a $(TEST_LOG); \
+	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter 'Distributed(Hosts)?Tests' 2>&1 | tee -a $(TEST_LOG); \
 	else echo "Open MPI not found (mpirun, pkg-config ompi-c): MPI tests skipped"; fi
 
 ## The main job: train 784-256-128-10 on Fashion-MNIST, print test accuracy, save model and curves.

@@ -18,11 +18,12 @@ enum DistributedRun {
     /// whole run), as a crash would.
     static let faultVariable = "MLP_DISTRIBUTED_FAULT"
 
-    /// The communicator for this run: MPI's world with `--distributed`, one process otherwise.
-    static func communicator(distributed: Bool) throws -> any Communicator {
+    /// The communicator for this run: MPI's world with `--distributed` (each collective waiting
+    /// at most `timeout` seconds), one process otherwise.
+    static func communicator(distributed: Bool, timeout: Double) throws -> any Communicator {
         guard distributed else { return SingleProcessCommunicator() }
         #if MPI
-        return MPICommunicator()
+        return MPICommunicator(timeout: timeout)
         #else
         throw CommandError("--distributed needs an mlp built with MPI: swift build --traits OpenBLAS,MPI (Open MPI: apt-get install libopenmpi-dev openmpi-bin)")
         #endif
