@@ -17,7 +17,7 @@ NATIVE := -Xswiftc -target-cpu -Xswiftc native $(CPU_DEFINES)
 NOTRAITS := .build-notraits
 MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
-APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
+APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin iproute2
 
 .PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
 
