@@ -3,7 +3,8 @@
 # setting and global batch size, trains one epoch with one rank per host over TCP and prints
 # samples/s, the share of training time inside MPI collectives, the mean step, the lone
 # allreduce, and the bytes each host sent per step (its eth0's counter over the run, startup
-# included, divided by the steps). See docs/DISTRIBUTED.md.
+# included, divided by the steps). With --json, it then fits the ring-allreduce model to the rows
+# and extrapolates (Benchmarks/distributed-model.awk). See docs/DISTRIBUTED.md.
 #
 #   Benchmarks/distributed-hosts.sh [--json FILE] [DATA]
 #
@@ -54,6 +55,7 @@ for link in $LINKS; do
       field() { sed -nE "s|.*$1.*|\\1|p" <<<"$line"; }
       sps=$(field ' ([0-9.]+) samples/s'); share=$(field 'communication ([0-9.]+)%')
       step=$(field 'step ([0-9.]+) ms'); lone=$(field 'lone allreduce ([0-9.]+) ms')
+      parameters=$(field ' ([0-9]+) parameters')
       steps=$(field ', ([0-9]+) steps')
       [ -n "$sps" ] || { echo "no distributed: line for $n hosts ($link, batch $batch):" >&2; echo "$output" | tail -5 >&2; continue; }
       base=${base:-$sps}
@@ -65,3 +67,9 @@ for link in $LINKS; do
     done
   done
 done
+
+# The ring-allreduce model fitted to these rows, and where it says scaling stops.
+if [ -n "$JSON" ] && [ -n "${parameters:-}" ]; then
+  echo
+  awk -v parameters="$parameters" -f Benchmarks/distributed-model.awk "$JSON"
+fi
