@@ -6,8 +6,9 @@ import RealModule
 ///
 ///     numeric = (C(theta + h) - C(theta - h)) / (2h)
 ///
-/// where C is the mean loss over the batch evaluated by an independent, per-sample `Double`
-/// forward pass (no GEMM, no workspace, no fusion). The backprop gradient comes from
+/// where C is the mean loss over the batch evaluated by an independent `Double` forward pass
+/// (each layer kind's ``Layer/referenceForward(_:values:context:)``: no GEMM, no workspace, no
+/// fusion). The backprop gradient comes from
 /// ``Network/backpropagationTrace(inputs:targets:backend:)`` in `Float` with the given
 /// backend. Per tensor the error is normwise relative:
 ///
@@ -17,14 +18,24 @@ import RealModule
 /// error is about h² and the rounding error about 1e-16/h, far below Float's 6e-8, so what is
 /// measured is the backprop in `Float` (expect 1e-7 to 1e-5).
 public enum GradientCheck {
-    /// The worst error of one layer's weights and bias.
+    /// The error of one tensor.
+    public struct TensorError: Sendable, Equatable {
+        /// The tensor's name in its layer (`weight`, `bias`, ...).
+        public var name: String
+        /// Normwise relative error of its gradient.
+        public var error: Double
+    }
+
+    /// The errors of one layer's trainable tensors.
     public struct LayerError: Sendable, Equatable {
-        /// Normwise relative error of dC/dW.
-        public var weights: Double
-        /// Normwise relative error of dC/db.
-        public var bias: Double
-        /// The larger of the two.
-        public var worst: Double { max(weights, bias) }
+        /// Per trainable tensor, in declared order (empty for a layer without any).
+        public var tensors: [TensorError]
+        /// The error of dC/dW (0 when the layer has no weight).
+        public var weights: Double { tensors.first { $0.name == "weight" }?.error ?? 0 }
+        /// The error of dC/db (0 when the layer has no bias).
+        public var bias: Double { tensors.first { $0.name == "bias" }?.error ?? 0 }
+        /// The largest.
+        public var worst: Double { tensors.map(\.error).max() ?? 0 }
     }
 
     /// The errors of every layer.
@@ -35,22 +46,28 @@ public enum GradientCheck {
         public var worst: Double { layers.map(\.worst).max() ?? 0 }
     }
 
-    /// Compares backprop with central differences for `network` on one batch.
+    /// Compares backprop with central differences for `network` on one batch, in training
+    /// (BatchNorm with batch statistics; Dropout with the masks `random` keys, the same in
+    /// both computations).
     ///
     /// - Parameters:
     ///   - step: h of the central difference, in `Double`.
     /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when the batch does not fit.
     public static func check(_ network: Network, inputs: Matrix, targets: Matrix, backend: any GEMMBackend,
-                             step h: Double = 1e-5) throws(NetworkError) -> Report {
-        let trace = try network.backpropagationTrace(inputs: inputs, targets: targets, backend: backend)
-        var parameters = DoubleParameters(network)
+                             step h: Double = 1e-5, random: RandomStream = RandomStream(seed: 0, step: 1)) throws(NetworkError) -> Report {
+        let trace = try network.backpropagationTrace(inputs: inputs, targets: targets, backend: backend, random: random)
+        var values = DoubleValues(network)
         var layers: [LayerError] = []
-        for l in network.layers.indices {
-            let numericW = numericGradient(&parameters, layer: l, bias: false, network: network, inputs: inputs, targets: targets, h: h)
-            let numericB = numericGradient(&parameters, layer: l, bias: true, network: network, inputs: inputs, targets: targets, h: h)
-            layers.append(LayerError(
-                weights: relativeError(numericW, trace.layers[l].gradient.weights.elements),
-                bias: relativeError(numericB, trace.layers[l].gradient.bias)))
+        for l in network.kinds.indices {
+            var errors: [TensorError] = []
+            for (position, entryIndex) in network.arena.layerEntries[l].enumerated() {
+                let declaration = network.arena.entries[entryIndex].declaration
+                guard declaration.isTrainable else { continue }
+                let numeric = numericGradient(&values, layer: l, tensor: position, network: network, inputs: inputs,
+                                              targets: targets, h: h, random: random)
+                errors.append(TensorError(name: declaration.name, error: relativeError(numeric, trace.layers[l].tensorGradients[position])))
+            }
+            layers.append(LayerError(tensors: errors))
         }
         return Report(layers: layers)
     }
@@ -58,73 +75,74 @@ public enum GradientCheck {
     /// The central-difference gradient of one tensor (weights or bias of one layer).
     public static func numericGradient(_ network: Network, layer: Int, bias: Bool, inputs: Matrix, targets: Matrix,
                                        step h: Double = 1e-5) -> [Double] {
-        var parameters = DoubleParameters(network)
-        return numericGradient(&parameters, layer: layer, bias: bias, network: network, inputs: inputs, targets: targets, h: h)
+        var values = DoubleValues(network)
+        let tensor = network.kinds[layer].tensors.firstIndex { $0.name == (bias ? "bias" : "weight") }!
+        return numericGradient(&values, layer: layer, tensor: tensor, network: network, inputs: inputs, targets: targets, h: h,
+                               random: RandomStream(seed: 0, step: 1))
     }
 
-    /// The mean loss over the batch, by a per-sample forward pass in `Double`.
-    public static func loss(_ network: Network, inputs: Matrix, targets: Matrix) -> Double {
-        loss(DoubleParameters(network), network: network, inputs: inputs, targets: targets)
+    /// The mean loss over the batch, by a forward pass in `Double` (training phase).
+    public static func loss(_ network: Network, inputs: Matrix, targets: Matrix,
+                            random: RandomStream = RandomStream(seed: 0, step: 1)) -> Double {
+        loss(DoubleValues(network), network: network, inputs: inputs, targets: targets, random: random)
     }
 
-    /// The outputs of `network` by a per-sample forward pass in `Double`.
-    public static func outputs(_ network: Network, inputs: Matrix) -> [[Double]] {
-        let parameters = DoubleParameters(network)
-        return (0..<inputs.rows).map { s in
-            forward(parameters, network: network, input: (0..<inputs.columns).map { Double(inputs[s, $0]) }).output
-        }
+    /// The outputs of `network` by a forward pass in `Double`, in `phase`.
+    public static func outputs(_ network: Network, inputs: Matrix, phase: Phase = .inference,
+                               random: RandomStream = RandomStream(seed: 0, step: 1)) -> [[Double]] {
+        forward(DoubleValues(network), network: network, batch: rows(inputs), phase: phase, random: random).output
     }
 
     // MARK: - The independent Double implementation
 
-    struct DoubleParameters {
-        var weights: [[Double]]
-        var biases: [[Double]]
+    /// Every tensor's values in `Double`, per layer in declared order.
+    struct DoubleValues {
+        var layers: [[[Double]]]
         init(_ network: Network) {
-            weights = network.layers.map { $0.weights.elements.map(Double.init) }
-            biases = network.layers.map { $0.bias.map(Double.init) }
+            layers = network.kinds.indices.map { l in
+                network.arena.layerEntries[l].map { network.arena.values[network.arena.entries[$0].range].map(Double.init) }
+            }
         }
     }
 
-    private static func numericGradient(_ p: inout DoubleParameters, layer l: Int, bias: Bool, network: Network,
-                                        inputs: Matrix, targets: Matrix, h: Double) -> [Double] {
-        let count = bias ? p.biases[l].count : p.weights[l].count
-        return (0..<count).map { i in
-            let original = bias ? p.biases[l][i] : p.weights[l][i]
-            func set(_ v: Double) { if bias { p.biases[l][i] = v } else { p.weights[l][i] = v } }
-            set(original + h)
-            let plus = loss(p, network: network, inputs: inputs, targets: targets)
-            set(original - h)
-            let minus = loss(p, network: network, inputs: inputs, targets: targets)
-            set(original)
+    static func rows(_ m: Matrix) -> [[Double]] {
+        (0..<m.rows).map { s in (0..<m.columns).map { Double(m[s, $0]) } }
+    }
+
+    private static func numericGradient(_ p: inout DoubleValues, layer l: Int, tensor t: Int, network: Network,
+                                        inputs: Matrix, targets: Matrix, h: Double, random: RandomStream) -> [Double] {
+        (0..<p.layers[l][t].count).map { i in
+            let original = p.layers[l][t][i]
+            p.layers[l][t][i] = original + h
+            let plus = loss(p, network: network, inputs: inputs, targets: targets, random: random)
+            p.layers[l][t][i] = original - h
+            let minus = loss(p, network: network, inputs: inputs, targets: targets, random: random)
+            p.layers[l][t][i] = original
             return (plus - minus) / (2 * h)
         }
     }
 
-    /// Forward pass of one sample; also returns the output pre-activation (for the fused losses).
-    private static func forward(_ p: DoubleParameters, network: Network, input: [Double]) -> (output: [Double], z: [Double]) {
-        var a = input, z: [Double] = []
-        for (l, layer) in network.layers.enumerated() {
-            let rows = layer.parameterRows, columns = layer.inputSize
-            z = (0..<rows).map { r in
-                var sum = p.biases[l][r]
-                for c in 0..<columns { sum += p.weights[l][r * columns + c] * a[c] }
-                return sum
+    /// The forward pass of a batch, layer by layer through each kind's reference; also the
+    /// output layer's pre-activation when its activation fuses with the loss (Dense).
+    private static func forward(_ p: DoubleValues, network: Network, batch: [[Double]], phase: Phase,
+                                random: RandomStream) -> (output: [[Double]], z: [[Double]]?) {
+        var a = batch, z: [[Double]]?
+        for (l, layer) in network.kinds.enumerated() {
+            let context = ReferenceContext(phase: phase, random: random, index: l)
+            if l == network.kinds.count - 1, let dense = layer as? Dense {
+                z = Dense(inputSize: dense.inputSize, outputSize: dense.outputSize, activation: .identity)
+                    .referenceForward(a, values: p.layers[l], context: context)
             }
-            switch layer {
-            case .dense(let d):
-                a = d.activation == .softmax ? Activation.softmax(z) : z.map { d.activation.value($0) }
-            case .maxout(let m):
-                a = (0..<m.outputSize).map { u in z[(u * m.pieces)..<((u + 1) * m.pieces)].max()! }
-            }
+            a = layer.referenceForward(a, values: p.layers[l], context: context)
         }
         return (a, z)
     }
 
-    private static func loss(_ p: DoubleParameters, network: Network, inputs: Matrix, targets: Matrix) -> Double {
+    private static func loss(_ p: DoubleValues, network: Network, inputs: Matrix, targets: Matrix, random: RandomStream) -> Double {
+        let (outputs, zs) = forward(p, network: network, batch: rows(inputs), phase: .training, random: random)
         var total = 0.0
-        for s in 0..<inputs.rows {
-            let (a, z) = forward(p, network: network, input: (0..<inputs.columns).map { Double(inputs[s, $0]) })
+        for s in outputs.indices {
+            let a = outputs[s], z = zs?[s] ?? a
             for j in a.indices {
                 let y = Double(targets[s, j])
                 switch (network.loss, network.outputActivation) {

@@ -46,16 +46,16 @@ extension Communicator {
         return start..<(start + q + (rank < e ? 1 : 0))
     }
 
-    /// Overwrites every parameter of `network` with `root`'s (one broadcast per tensor), so all
-    /// ranks start from the same weights.
+    /// Overwrites every tensor of `network` with `root`'s (one broadcast per arena range,
+    /// running statistics included), so all ranks start from the same values.
     ///
     /// - Precondition: the networks have the same shapes on every rank.
     public func broadcastParameters(of network: inout Network, root: Int = 0) {
         guard size > 1 else { return }
-        for l in network.layers.indices {
-            network.withParameters(of: l) { weights, bias in
-                broadcast(UnsafeMutableRawBufferPointer(weights), root: root)
-                broadcast(UnsafeMutableRawBufferPointer(bias), root: root)
+        let entries = network.arena.entries
+        network.arena.values.withUnsafeMutableBufferPointer { values in
+            for entry in entries {
+                broadcast(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: values[entry.range])), root: root)
             }
         }
     }

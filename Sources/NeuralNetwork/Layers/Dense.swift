@@ -6,35 +6,39 @@ import RealModule
 ///
 ///     Z = X W^T + 1 b^T        A = g(Z)
 ///
-/// W is stored `[outputSize, inputSize]` row-major, exactly as PyTorch's `nn.Linear.weight`,
-/// and b has `outputSize` entries. Backward, from G = dJ/dA:
+/// W (`weight`) is stored `[outputSize, inputSize]` row-major, exactly as PyTorch's
+/// `nn.Linear.weight`, and b (`bias`) has `outputSize` entries. Backward, from G = dJ/dA:
 ///
-///     Delta = G (.) g'(Z)      dJ/dW = Delta^T X      dJ/db = column sums of Delta
+///     Delta = G (.) g'(Z)      dJ/dW = Delta^T X / n      dJ/db = column sums of Delta / n
 ///     dJ/dX = Delta W
 ///
 /// (for softmax the elementwise product is the Jacobian-vector product, see ``Activation``).
-public struct Dense: Sendable, Equatable {
+/// The scratch holds Z; the bias and the activation are applied in one pass after the GEMM,
+/// and at the output the loss's derivative and g' are fused (A - Y for softmax and
+/// cross-entropy).
+public struct Dense: Layer, Equatable {
     /// Inputs per sample (columns of W).
     public let inputSize: Int
     /// Units, i.e. outputs per sample (rows of W).
     public let outputSize: Int
     /// The elementwise (or, at the output, softmax) activation g.
     public var activation: Activation
-    /// W, `outputSize x inputSize`.
-    public internal(set) var weights: Matrix
-    /// b, `outputSize` entries.
-    public internal(set) var bias: [Float]
+    public let values: [[Float]]
 
     /// A layer with all weights and biases zero.
     ///
     /// - Precondition: both sizes at least 1.
     public init(inputSize: Int, outputSize: Int, activation: Activation) {
         precondition(inputSize >= 1 && outputSize >= 1, "Dense: sizes must be at least 1, got \(inputSize) -> \(outputSize)")
+        self.init(inputSize: inputSize, outputSize: outputSize, activation: activation,
+                  values: [[Float](repeating: 0, count: outputSize * inputSize), [Float](repeating: 0, count: outputSize)])
+    }
+
+    private init(inputSize: Int, outputSize: Int, activation: Activation, values: [[Float]]) {
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.activation = activation
-        self.weights = Matrix(rows: outputSize, columns: inputSize)
-        self.bias = [Float](repeating: 0, count: outputSize)
+        self.values = values
     }
 
     /// A layer with the given parameters; the sizes are read from `weights`.
@@ -43,109 +47,95 @@ public struct Dense: Sendable, Equatable {
     public init(weights: Matrix, bias: [Float], activation: Activation) throws(NetworkError) {
         guard weights.rows >= 1 else { throw .invalidSize("output size", weights.rows) }
         guard weights.columns >= 1 else { throw .invalidSize("input size", weights.columns) }
-        try Layer.checkShapes(weights: weights, bias: bias, rows: weights.rows, columns: weights.columns)
-        self.inputSize = weights.columns
-        self.outputSize = weights.rows
-        self.activation = activation
-        self.weights = weights
-        self.bias = bias
+        guard bias.count == weights.rows else {
+            throw .parameterShape(layer: -1, tensor: "bias", expected: [weights.rows], got: [bias.count])
+        }
+        self.init(inputSize: weights.columns, outputSize: weights.rows, activation: activation,
+                  values: [weights.elements, bias])
     }
 
     /// A layer drawn from `initializer` and `biasInitializer` (weights first, then biases).
     public init(inputSize: Int, outputSize: Int, activation: Activation,
                 initializer: Initializer, biasInitializer: BiasInitializer = .zero,
                 generator: inout SeededGenerator) {
-        self.init(inputSize: inputSize, outputSize: outputSize, activation: activation)
-        weights = Matrix(rows: outputSize, columns: inputSize,
-                         elements: initializer.weights(count: outputSize * inputSize, fanIn: inputSize,
-                                                       fanOut: outputSize, using: &generator))
-        bias = biasInitializer.biases(count: outputSize, using: &generator)
+        precondition(inputSize >= 1 && outputSize >= 1, "Dense: sizes must be at least 1, got \(inputSize) -> \(outputSize)")
+        let weights = initializer.weights(count: outputSize * inputSize, fanIn: inputSize, fanOut: outputSize, using: &generator)
+        let bias = biasInitializer.biases(count: outputSize, using: &generator)
+        self.init(inputSize: inputSize, outputSize: outputSize, activation: activation, values: [weights, bias])
     }
 
-    // MARK: Kernels over raw buffers
+    public var specification: Architecture.LayerSpec {
+        .init(kind: .dense(activation), inputSize: inputSize, outputSize: outputSize)
+    }
+
+    public var tensors: [TensorDeclaration] {
+        [TensorDeclaration(name: "weight", shape: [outputSize, inputSize], decays: true),
+         TensorDeclaration(name: "bias", shape: [outputSize])]
+    }
+
+    public func replacingValues(_ values: [[Float]]) -> Dense {
+        Dense(inputSize: inputSize, outputSize: outputSize, activation: activation, values: values)
+    }
+
+    /// Z, `outputSize` per sample.
+    public var scratchWidth: Int { outputSize }
+    public var fusedActivation: Activation? { activation }
+
+    /// Offset of b after W in the arena.
+    private var biasOffset: Int { ParameterArena.aligned(outputSize * inputSize) }
 
     /// Z = X W^T (one GEMM), then, in one pass, Z += b and A = g(Z).
-    func forward(input x: UnsafePointer<Float>, rows n: Int,
-                 preactivation z: UnsafeMutablePointer<Float>, output a: UnsafeMutablePointer<Float>,
-                 backend: any GEMMBackend, layer: Int) {
-        affineProduct(input: x, rows: n, inputSize: inputSize, weights: weights, parameterRows: outputSize,
-                      into: z, backend: backend, layer: layer)
-        bias.withUnsafeBufferPointer { b in
-            let columns = outputSize
-            if activation == .relu {
-                Activation.reluAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns, threads: backend.threads)
-            } else if activation == .softmax {
-                Activation.softmaxAddBias(z, output: a, bias: b.baseAddress!, rows: n, columns: columns, threads: backend.threads)
-            } else {
-                for s in 0..<n {
-                    let zs = z + s * columns, as_ = a + s * columns
-                    for j in 0..<columns {
-                        let zj = zs[j] + b[j]
-                        zs[j] = zj
-                        as_[j] = activation.value(zj)
-                    }
+    public func forward(_ pass: LayerPass) {
+        let n = pass.rows, z = pass.scratch, a = pass.output, b = UnsafePointer(pass.parameters + biasOffset)
+        affineProduct(input: pass.input, rows: n, inputSize: inputSize, weights: pass.parameters, parameterRows: outputSize,
+                      into: z, backend: pass.backend, layer: pass.index)
+        let columns = outputSize
+        if activation == .relu {
+            Activation.reluAddBias(z, output: a, bias: b, rows: n, columns: columns, threads: pass.backend.threads)
+        } else if activation == .softmax {
+            Activation.softmaxAddBias(z, output: a, bias: b, rows: n, columns: columns, threads: pass.backend.threads)
+        } else {
+            for s in 0..<n {
+                let zs = z + s * columns, as_ = a + s * columns
+                for j in 0..<columns {
+                    let zj = zs[j] + b[j]
+                    zs[j] = zj
+                    as_[j] = activation.value(zj)
                 }
             }
         }
     }
 
-    // MARK: Value API
-
-    /// The forward pass on a batch: output A = g(X W^T + 1 b^T) and the cache for ``backward(_:cache:backend:layerIndex:)``.
-    ///
-    /// - Precondition: `input.columns == inputSize`.
-    public func forward(_ input: Matrix, backend: any GEMMBackend, layerIndex: Int = 0) -> (output: Matrix, cache: LayerCache) {
-        precondition(input.columns == inputSize, "Dense: input has \(input.columns) columns, layer takes \(inputSize)")
-        var z = Matrix(rows: input.rows, columns: outputSize)
-        var a = Matrix(rows: input.rows, columns: outputSize)
-        input.withUnsafeBufferPointer { x in
-            z.withUnsafeMutableBufferPointer { pz in
-                a.withUnsafeMutableBufferPointer { pa in
-                    guard let x = x.baseAddress, let pz = pz.baseAddress, let pa = pa.baseAddress else { return }
-                    forward(input: x, rows: input.rows, preactivation: pz, output: pa, backend: backend, layer: layerIndex)
-                }
-            }
+    /// Delta = G (.) g'(Z) in place (skipped when the loss is fused with g), then
+    /// dJ/dW = Delta^T X / n, dJ/db = column sums of Delta / n and dJ/dX = Delta W.
+    public func backward(_ pass: LayerPass) {
+        let n = pass.rows, delta = pass.outputGradient
+        if !pass.isFusedWithLoss {
+            activation.backpropagate(delta, preactivation: pass.scratch, output: pass.output, rows: n, columns: outputSize,
+                                     threads: pass.backend.threads)
         }
-        return (a, LayerCache(input: input, preactivation: z, output: a, winners: []))
+        parameterGradients(delta: delta, input: pass.input, rows: n, parameterRows: outputSize, inputSize: inputSize,
+                           scale: pass.meanScale, weightGradient: pass.gradients, biasGradient: pass.gradients + biasOffset,
+                           backend: pass.backend, layer: pass.index)
+        if let inputGradient = pass.inputGradient {
+            propagatedError(delta: delta, rows: n, weights: pass.parameters, parameterRows: outputSize, inputSize: inputSize,
+                            into: inputGradient, backend: pass.backend, layer: pass.index)
+        }
     }
 
-    /// The backward pass from G = dJ/dA: Delta = G (.) g'(Z), then dJ/dW = Delta^T X,
-    /// dJ/db = column sums of Delta and dJ/dX = Delta W.
-    public func backward(_ outputGradient: Matrix, cache: LayerCache, backend: any GEMMBackend, layerIndex: Int = 0)
-        -> (gradient: ParameterGradient, inputGradient: Matrix)
-    {
-        let n = cache.input.rows
-        precondition(outputGradient.rows == n && outputGradient.columns == outputSize,
-                     "Dense: output gradient is \(outputGradient.rows)x\(outputGradient.columns), expected \(n)x\(outputSize)")
-        var delta = outputGradient
-        var dW = Matrix(rows: outputSize, columns: inputSize)
-        var db = [Float](repeating: 0, count: outputSize)
-        var dX = Matrix(rows: n, columns: inputSize)
-        guard n > 0 else { return (ParameterGradient(weights: dW, bias: db), dX) }
-        delta.withUnsafeMutableBufferPointer { d in
-            cache.preactivation.withUnsafeBufferPointer { z in
-                cache.output.withUnsafeBufferPointer { a in
-                    activation.backpropagate(d.baseAddress!, preactivation: z.baseAddress!, output: a.baseAddress!,
-                                             rows: n, columns: outputSize)
-                }
-            }
-        }
-        delta.withUnsafeBufferPointer { d in
-            cache.input.withUnsafeBufferPointer { x in
-                dW.withUnsafeMutableBufferPointer { pW in
-                    db.withUnsafeMutableBufferPointer { pb in
-                        parameterGradients(delta: d.baseAddress!, input: x.baseAddress!, rows: n,
-                                           parameterRows: outputSize, inputSize: inputSize, scale: 1,
-                                           weightGradient: pW.baseAddress!, biasGradient: pb.baseAddress!,
-                                           backend: backend, layer: layerIndex)
-                    }
-                }
-            }
-            dX.withUnsafeMutableBufferPointer { g in
-                propagatedError(delta: d.baseAddress!, rows: n, weights: weights, parameterRows: outputSize,
-                                inputSize: inputSize, into: g.baseAddress!, backend: backend, layer: layerIndex)
-            }
-        }
-        return (ParameterGradient(weights: dW, bias: db), dX)
+    public func traced(scratch: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, rows: Int) -> (preactivation: Matrix, delta: Matrix) {
+        (Workspace.matrix(scratch, rows: rows, columns: outputSize), Workspace.matrix(outputGradient, rows: rows, columns: outputSize))
     }
+
+    public func referenceForward(_ batch: [[Double]], values: [[Double]], context: ReferenceContext) -> [[Double]] {
+        batch.map { a in
+            let z = referenceAffine(a, weights: values[0], bias: values[1], rows: outputSize)
+            return activation == .softmax ? Activation.softmax(z) : z.map { activation.value($0) }
+        }
+    }
+}
+
+extension Layer where Self == Dense {
+    /// A Dense layer in a `[Layer]` literal: `.dense(Dense(...))`.
+    public static func dense(_ layer: Dense) -> Dense { layer }
 }

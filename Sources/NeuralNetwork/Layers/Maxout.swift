@@ -12,18 +12,18 @@ import RealModule
 ///
 /// Backward, from G = dJ/dA: the whole gradient of a_u goes to its winning piece (ties go to
 /// the lowest j), so Delta is zero except Delta_{s, u*pieces + winner} = G_{s,u}; then
-/// dJ/dW = Delta^T X, dJ/db = column sums of Delta and dJ/dX = Delta W, as for ``Dense``.
-public struct Maxout: Sendable, Equatable {
+/// dJ/dW = Delta^T X / n, dJ/db = column sums of Delta / n and dJ/dX = Delta W, as for ``Dense``.
+///
+/// Scratch, for a pass over n samples: Z (`n x rows`), the winners (`n x outputSize`, piece
+/// indices held as floats) and Delta (`n x rows`), one block after the other.
+public struct Maxout: Layer, Equatable {
     /// Inputs per sample.
     public let inputSize: Int
     /// Output units per sample.
     public let outputSize: Int
     /// Affine pieces per unit (k).
     public let pieces: Int
-    /// W, `(outputSize * pieces) x inputSize`, unit-major rows.
-    public internal(set) var weights: Matrix
-    /// b, `outputSize * pieces` entries, unit-major.
-    public internal(set) var bias: [Float]
+    public let values: [[Float]]
 
     /// A layer with all weights and biases zero.
     ///
@@ -31,11 +31,16 @@ public struct Maxout: Sendable, Equatable {
     public init(inputSize: Int, outputSize: Int, pieces: Int) {
         precondition(inputSize >= 1 && outputSize >= 1 && pieces >= 1,
                      "Maxout: sizes must be at least 1, got \(inputSize) -> \(outputSize) x \(pieces) pieces")
+        let rows = outputSize * pieces
+        self.init(inputSize: inputSize, outputSize: outputSize, pieces: pieces,
+                  values: [[Float](repeating: 0, count: rows * inputSize), [Float](repeating: 0, count: rows)])
+    }
+
+    private init(inputSize: Int, outputSize: Int, pieces: Int, values: [[Float]]) {
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.pieces = pieces
-        self.weights = Matrix(rows: outputSize * pieces, columns: inputSize)
-        self.bias = [Float](repeating: 0, count: outputSize * pieces)
+        self.values = values
     }
 
     /// A layer with the given parameters (unit-major rows); sizes read from `weights`.
@@ -50,124 +55,101 @@ public struct Maxout: Sendable, Equatable {
                                   expected: [units * pieces, weights.columns], got: [weights.rows, weights.columns])
         }
         guard weights.columns >= 1 else { throw .invalidSize("input size", weights.columns) }
-        try Layer.checkShapes(weights: weights, bias: bias, rows: weights.rows, columns: weights.columns)
-        self.inputSize = weights.columns
-        self.outputSize = weights.rows / pieces
-        self.pieces = pieces
-        self.weights = weights
-        self.bias = bias
+        guard bias.count == weights.rows else {
+            throw .parameterShape(layer: -1, tensor: "bias", expected: [weights.rows], got: [bias.count])
+        }
+        self.init(inputSize: weights.columns, outputSize: weights.rows / pieces, pieces: pieces, values: [weights.elements, bias])
     }
 
     /// A layer drawn from `initializer` (fanOut = outputSize * pieces) and `biasInitializer`.
     public init(inputSize: Int, outputSize: Int, pieces: Int,
                 initializer: Initializer, biasInitializer: BiasInitializer = .zero,
                 generator: inout SeededGenerator) {
-        self.init(inputSize: inputSize, outputSize: outputSize, pieces: pieces)
+        precondition(inputSize >= 1 && outputSize >= 1 && pieces >= 1,
+                     "Maxout: sizes must be at least 1, got \(inputSize) -> \(outputSize) x \(pieces) pieces")
         let rows = outputSize * pieces
-        weights = Matrix(rows: rows, columns: inputSize,
-                         elements: initializer.weights(count: rows * inputSize, fanIn: inputSize,
-                                                       fanOut: rows, using: &generator))
-        bias = biasInitializer.biases(count: rows, using: &generator)
+        let weights = initializer.weights(count: rows * inputSize, fanIn: inputSize, fanOut: rows, using: &generator)
+        let bias = biasInitializer.biases(count: rows, using: &generator)
+        self.init(inputSize: inputSize, outputSize: outputSize, pieces: pieces, values: [weights, bias])
     }
 
-    // MARK: Kernels over raw buffers
+    public var specification: Architecture.LayerSpec {
+        .init(kind: .maxout(pieces: pieces), inputSize: inputSize, outputSize: outputSize)
+    }
+
+    public var tensors: [TensorDeclaration] {
+        [TensorDeclaration(name: "weight", shape: [outputSize * pieces, inputSize], decays: true),
+         TensorDeclaration(name: "bias", shape: [outputSize * pieces])]
+    }
+
+    public func replacingValues(_ values: [[Float]]) -> Maxout {
+        Maxout(inputSize: inputSize, outputSize: outputSize, pieces: pieces, values: values)
+    }
+
+    /// Rows of W.
+    private var rowsOfW: Int { outputSize * pieces }
+    public var scratchWidth: Int { 2 * rowsOfW + outputSize }
+    private var biasOffset: Int { ParameterArena.aligned(rowsOfW * inputSize) }
 
     /// Z = X W^T (one GEMM); then in one pass Z += b, A = max over pieces, winners recorded.
-    func forward(input x: UnsafePointer<Float>, rows n: Int,
-                 preactivation z: UnsafeMutablePointer<Float>, output a: UnsafeMutablePointer<Float>,
-                 winners: UnsafeMutablePointer<Int32>, backend: any GEMMBackend, layer: Int) {
-        let k = pieces, rowsOfW = outputSize * pieces
-        affineProduct(input: x, rows: n, inputSize: inputSize, weights: weights, parameterRows: rowsOfW,
-                      into: z, backend: backend, layer: layer)
-        bias.withUnsafeBufferPointer { b in
-            for s in 0..<n {
-                let zs = z + s * rowsOfW
-                for u in 0..<outputSize {
-                    var best = zs[u * k] + b[u * k]
-                    zs[u * k] = best
-                    var winner: Int32 = 0
-                    for j in 1..<max(k, 1) {
-                        let v = zs[u * k + j] + b[u * k + j]
-                        zs[u * k + j] = v
-                        if v > best { best = v; winner = Int32(j) }  // strict: ties keep the lowest j
-                    }
-                    a[s * outputSize + u] = best
-                    winners[s * outputSize + u] = winner
+    public func forward(_ pass: LayerPass) {
+        let n = pass.rows, k = pieces, rowsOfW = rowsOfW
+        let z = pass.scratch, winners = pass.scratch + n * rowsOfW, a = pass.output
+        let b = UnsafePointer(pass.parameters + biasOffset)
+        affineProduct(input: pass.input, rows: n, inputSize: inputSize, weights: pass.parameters, parameterRows: rowsOfW,
+                      into: z, backend: pass.backend, layer: pass.index)
+        for s in 0..<n {
+            let zs = z + s * rowsOfW
+            for u in 0..<outputSize {
+                var best = zs[u * k] + b[u * k]
+                zs[u * k] = best
+                var winner = 0
+                for j in 1..<max(k, 1) {
+                    let v = zs[u * k + j] + b[u * k + j]
+                    zs[u * k + j] = v
+                    if v > best { best = v; winner = j }  // strict: ties keep the lowest j
                 }
+                a[s * outputSize + u] = best
+                winners[s * outputSize + u] = Float(winner)
             }
         }
     }
 
-    /// Delta from G = dJ/dA: zero everywhere except the winning piece of each unit.
-    func scatter(outputGradient g: UnsafePointer<Float>, winners: UnsafePointer<Int32>, rows n: Int,
-                 into delta: UnsafeMutablePointer<Float>) {
-        let rowsOfW = outputSize * pieces
+    /// Delta from G = dJ/dA (zero except at each unit's winning piece), then the gradients and
+    /// dJ/dX as for ``Dense``.
+    public func backward(_ pass: LayerPass) {
+        let n = pass.rows, rowsOfW = rowsOfW
+        let winners = pass.scratch + n * rowsOfW, delta = pass.scratch + n * (rowsOfW + outputSize)
+        let g = pass.outputGradient
         delta.update(repeating: 0, count: n * rowsOfW)
         for s in 0..<n {
             for u in 0..<outputSize {
                 delta[s * rowsOfW + u * pieces + Int(winners[s * outputSize + u])] = g[s * outputSize + u]
             }
         }
+        parameterGradients(delta: delta, input: pass.input, rows: n, parameterRows: rowsOfW, inputSize: inputSize,
+                           scale: pass.meanScale, weightGradient: pass.gradients, biasGradient: pass.gradients + biasOffset,
+                           backend: pass.backend, layer: pass.index)
+        if let inputGradient = pass.inputGradient {
+            propagatedError(delta: delta, rows: n, weights: pass.parameters, parameterRows: rowsOfW, inputSize: inputSize,
+                            into: inputGradient, backend: pass.backend, layer: pass.index)
+        }
     }
 
-    // MARK: Value API
-
-    /// The forward pass on a batch: A (max over pieces) and the cache (with the winners).
-    public func forward(_ input: Matrix, backend: any GEMMBackend, layerIndex: Int = 0) -> (output: Matrix, cache: LayerCache) {
-        precondition(input.columns == inputSize, "Maxout: input has \(input.columns) columns, layer takes \(inputSize)")
-        let n = input.rows
-        var z = Matrix(rows: n, columns: outputSize * pieces)
-        var a = Matrix(rows: n, columns: outputSize)
-        var winners = [Int32](repeating: 0, count: n * outputSize)
-        input.withUnsafeBufferPointer { x in
-            z.withUnsafeMutableBufferPointer { pz in
-                a.withUnsafeMutableBufferPointer { pa in
-                    winners.withUnsafeMutableBufferPointer { pw in
-                        guard let x = x.baseAddress, n > 0 else { return }
-                        forward(input: x, rows: n, preactivation: pz.baseAddress!, output: pa.baseAddress!,
-                                winners: pw.baseAddress!, backend: backend, layer: layerIndex)
-                    }
-                }
-            }
-        }
-        return (a, LayerCache(input: input, preactivation: z, output: a, winners: winners))
+    public func traced(scratch: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, rows: Int) -> (preactivation: Matrix, delta: Matrix) {
+        (Workspace.matrix(scratch, rows: rows, columns: rowsOfW),
+         Workspace.matrix(scratch + rows * (rowsOfW + outputSize), rows: rows, columns: rowsOfW))
     }
 
-    /// The backward pass from G = dJ/dA (see the type's summary).
-    public func backward(_ outputGradient: Matrix, cache: LayerCache, backend: any GEMMBackend, layerIndex: Int = 0)
-        -> (gradient: ParameterGradient, inputGradient: Matrix)
-    {
-        let n = cache.input.rows, rowsOfW = outputSize * pieces
-        precondition(outputGradient.rows == n && outputGradient.columns == outputSize,
-                     "Maxout: output gradient is \(outputGradient.rows)x\(outputGradient.columns), expected \(n)x\(outputSize)")
-        var delta = Matrix(rows: n, columns: rowsOfW)
-        var dW = Matrix(rows: rowsOfW, columns: inputSize)
-        var db = [Float](repeating: 0, count: rowsOfW)
-        var dX = Matrix(rows: n, columns: inputSize)
-        guard n > 0 else { return (ParameterGradient(weights: dW, bias: db), dX) }
-        outputGradient.withUnsafeBufferPointer { g in
-            cache.winners.withUnsafeBufferPointer { w in
-                delta.withUnsafeMutableBufferPointer { d in
-                    scatter(outputGradient: g.baseAddress!, winners: w.baseAddress!, rows: n, into: d.baseAddress!)
-                }
-            }
+    public func referenceForward(_ batch: [[Double]], values: [[Double]], context: ReferenceContext) -> [[Double]] {
+        batch.map { a in
+            let z = referenceAffine(a, weights: values[0], bias: values[1], rows: rowsOfW)
+            return (0..<outputSize).map { u in z[(u * pieces)..<((u + 1) * pieces)].max()! }
         }
-        delta.withUnsafeBufferPointer { d in
-            cache.input.withUnsafeBufferPointer { x in
-                dW.withUnsafeMutableBufferPointer { pW in
-                    db.withUnsafeMutableBufferPointer { pb in
-                        parameterGradients(delta: d.baseAddress!, input: x.baseAddress!, rows: n,
-                                           parameterRows: rowsOfW, inputSize: inputSize, scale: 1,
-                                           weightGradient: pW.baseAddress!, biasGradient: pb.baseAddress!,
-                                           backend: backend, layer: layerIndex)
-                    }
-                }
-            }
-            dX.withUnsafeMutableBufferPointer { g in
-                propagatedError(delta: d.baseAddress!, rows: n, weights: weights, parameterRows: rowsOfW,
-                                inputSize: inputSize, into: g.baseAddress!, backend: backend, layer: layerIndex)
-            }
-        }
-        return (ParameterGradient(weights: dW, bias: db), dX)
     }
+}
+
+extension Layer where Self == Maxout {
+    /// A Maxout layer in a `[Layer]` literal: `.maxout(Maxout(...))`.
+    public static func maxout(_ layer: Maxout) -> Maxout { layer }
 }

@@ -9,7 +9,13 @@ extension Architecture {
         var total = 0
         for layer in layers {
             let (rows, rowsOverflow) = layer.outputSize.multipliedReportingOverflow(by: layer.pieces)
-            let (perRow, columnsOverflow) = layer.inputSize.addingReportingOverflow(1)
+            // Dense and Maxout: rows x (inputs + 1); BatchNorm: 4 per feature plus a count; LayerNorm: 2 per feature.
+            let (perRow, columnsOverflow): (Int, Bool) = switch layer.kind {
+            case .dense, .maxout: layer.inputSize.addingReportingOverflow(1)
+            case .batchNorm: (4, false)
+            case .layerNorm: (2, false)
+            case .dropout, .activation: (0, false)
+            }
             let (count, countOverflow) = rows.multipliedReportingOverflow(by: perRow)
             let (sum, sumOverflow) = total.addingReportingOverflow(count)
             guard !(rowsOverflow || columnsOverflow || countOverflow || sumOverflow) else { return nil }

@@ -9,11 +9,21 @@
 ///                {"kind":"dense","inputSize":64,"outputSize":10,"activation":"softmax"}],
 ///      "loss":"cross-entropy"}
 public struct Architecture: Sendable, Equatable, CustomStringConvertible {
-    /// One layer: a Dense layer with its activation, or a Maxout layer with its piece count.
-    public struct LayerSpec: Sendable, Equatable {
+    /// One layer: its kind with the kind's settings, and its sizes.
+    public struct LayerSpec: Sendable, Equatable, CustomStringConvertible {
         public enum Kind: Sendable, Equatable {
+            /// ``Dense`` with its activation.
             case dense(Activation)
+            /// ``Maxout`` with its piece count.
             case maxout(pieces: Int)
+            /// ``Dropout`` with its drop probability.
+            case dropout(probability: Float)
+            /// ``BatchNorm``.
+            case batchNorm
+            /// ``LayerNorm``.
+            case layerNorm
+            /// ``ActivationLayer`` with its activation.
+            case activation(Activation)
         }
         public var kind: Kind
         public var inputSize: Int
@@ -23,6 +33,68 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
             self.kind = kind
             self.inputSize = inputSize
             self.outputSize = outputSize
+        }
+
+        /// The layer this describes: values drawn from `generator` when given, zero otherwise.
+        ///
+        /// - Throws: ``NetworkError/invalidSize(_:_:)`` naming layer `index` for a size below 1.
+        public func makeLayer(index: Int, initializer: Initializer = .xavierUniform, biasInitializer: BiasInitializer = .zero,
+                              generator: UnsafeMutablePointer<SeededGenerator>? = nil) throws(NetworkError) -> any Layer {
+            guard inputSize >= 1 else { throw .invalidSize("input size of layer \(index)", inputSize) }
+            guard outputSize >= 1 else { throw .invalidSize("size of layer \(index)", outputSize) }
+            switch kind {
+            case .dense(let activation):
+                guard let generator else { return Dense(inputSize: inputSize, outputSize: outputSize, activation: activation) }
+                return Dense(inputSize: inputSize, outputSize: outputSize, activation: activation,
+                             initializer: initializer, biasInitializer: biasInitializer, generator: &generator.pointee)
+            case .maxout(let pieces):
+                guard pieces >= 1 else { throw .invalidSize("pieces of layer \(index)", pieces) }
+                guard let generator else { return Maxout(inputSize: inputSize, outputSize: outputSize, pieces: pieces) }
+                return Maxout(inputSize: inputSize, outputSize: outputSize, pieces: pieces,
+                              initializer: initializer, biasInitializer: biasInitializer, generator: &generator.pointee)
+            case .dropout(let probability):
+                guard probability >= 0 && probability < 1 else {
+                    throw .invalidSize("dropout probability of layer \(index) (in [0, 1)), as 1/1000s,", Int((probability * 1000).rounded()))
+                }
+                return Dropout(size: inputSize, probability: probability)
+            case .batchNorm:
+                return BatchNorm(size: inputSize)
+            case .layerNorm:
+                return LayerNorm(size: inputSize)
+            case .activation(let activation):
+                guard activation != .softmax else { throw .softmaxNotAtOutput(layer: index) }
+                return ActivationLayer(size: inputSize, activation: activation)
+            }
+        }
+
+        /// The activation of a Dense layer; nil for other kinds.
+        public var activation: Activation? {
+            if case .dense(let activation) = kind { return activation }
+            return nil
+        }
+
+        /// The kind's name in model files (`dense`, `maxout`, ...).
+        public var kindName: String {
+            switch kind {
+            case .dense: "dense"
+            case .maxout: "maxout"
+            case .dropout: "dropout"
+            case .batchNorm: "batch-norm"
+            case .layerNorm: "layer-norm"
+            case .activation: "activation"
+            }
+        }
+
+        /// For example `256(relu)`.
+        public var description: String {
+            switch kind {
+            case .dense(let activation): "\(outputSize)(\(activation))"
+            case .maxout(let pieces): "\(outputSize)(maxout:\(pieces))"
+            case .dropout(let probability): "dropout(\(probability))"
+            case .batchNorm: "batch-norm"
+            case .layerNorm: "layer-norm"
+            case .activation(let activation): "\(activation)"
+            }
         }
 
         /// Rows of the weight matrix: `outputSize`, times the pieces for Maxout.
@@ -44,10 +116,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
 
     /// The architecture of a built network.
     public init(of network: Network) {
-        layers = network.layers.map { layer in
-            let kind: LayerSpec.Kind = layer.pieces.map { .maxout(pieces: $0) } ?? .dense(layer.activation ?? .identity)
-            return LayerSpec(kind: kind, inputSize: layer.inputSize, outputSize: layer.outputSize)
-        }
+        layers = network.kinds.map(\.specification)
         loss = network.loss
     }
 
@@ -70,12 +139,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// For example `784-256(relu)-10(softmax), cross-entropy`.
     public var description: String {
         guard let first = layers.first else { return "(no layers), \(loss)" }
-        let parts = layers.map { layer -> String in
-            switch layer.kind {
-            case .dense(let activation): "\(layer.outputSize)(\(activation))"
-            case .maxout(let pieces): "\(layer.outputSize)(maxout:\(pieces))"
-            }
-        }
+        let parts = layers.map(\.description)
         return "\(first.inputSize)-" + parts.joined(separator: "-") + ", \(loss)"
     }
 
@@ -86,19 +150,10 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     public func makeNetwork(initializer: Initializer = .xavierUniform, biasInitializer: BiasInitializer = .zero,
                             seed: UInt64) throws(NetworkError) -> Network {
         var generator = SeededGenerator(seed: seed)
-        var built: [Layer] = []
+        var built: [any Layer] = []
         for (index, spec) in layers.enumerated() {
-            guard spec.inputSize >= 1 else { throw .invalidSize("input size of layer \(index)", spec.inputSize) }
-            guard spec.outputSize >= 1 else { throw .invalidSize("size of layer \(index)", spec.outputSize) }
-            switch spec.kind {
-            case .dense(let activation):
-                built.append(.dense(Dense(inputSize: spec.inputSize, outputSize: spec.outputSize, activation: activation,
-                                          initializer: initializer, biasInitializer: biasInitializer, generator: &generator)))
-            case .maxout(let pieces):
-                guard pieces >= 1 else { throw .invalidSize("pieces of layer \(index)", pieces) }
-                built.append(.maxout(Maxout(inputSize: spec.inputSize, outputSize: spec.outputSize, pieces: pieces,
-                                            initializer: initializer, biasInitializer: biasInitializer, generator: &generator)))
-            }
+            built.append(try spec.makeLayer(index: index, initializer: initializer, biasInitializer: biasInitializer,
+                                            generator: &generator))
         }
         return try Network(layers: built, loss: loss)
     }
@@ -117,6 +172,16 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
                 case .maxout(let pieces):
                     members = [("kind", .string("maxout")), ("inputSize", .number(Double(layer.inputSize))),
                                ("outputSize", .number(Double(layer.outputSize))), ("pieces", .number(Double(pieces)))]
+                case .dropout(let probability):
+                    members = [("kind", .string("dropout")), ("inputSize", .number(Double(layer.inputSize))),
+                               ("outputSize", .number(Double(layer.outputSize))), ("probability", .number(Double(probability)))]
+                case .batchNorm, .layerNorm:
+                    members = [("kind", .string(layer.kindName)), ("inputSize", .number(Double(layer.inputSize))),
+                               ("outputSize", .number(Double(layer.outputSize))), ("epsilon", .number(1e-5))]
+                    if layer.kind == .batchNorm { members.append(("momentum", .number(0.1))) }
+                case .activation(let activation):
+                    members = [("kind", .string("activation")), ("inputSize", .number(Double(layer.inputSize))),
+                               ("outputSize", .number(Double(layer.outputSize))), ("activation", .string(activation.description))]
                 }
                 return .object(members)
             })),
@@ -154,8 +219,25 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
                     throw ArchitectureError(problem: "layer \(index): expected a positive integer 'pieces'")
                 }
                 layers.append(LayerSpec(kind: .maxout(pieces: pieces), inputSize: inputSize, outputSize: outputSize))
+            case "dropout":
+                guard let probability = value["probability"]?.numberValue, probability >= 0, probability < 1 else {
+                    throw ArchitectureError(problem: "layer \(index): expected a number 'probability' in [0, 1)")
+                }
+                layers.append(LayerSpec(kind: .dropout(probability: Float(probability)), inputSize: inputSize, outputSize: outputSize))
+            case "batch-norm", "layer-norm":
+                let kind: LayerSpec.Kind = value["kind"]?.stringValue == "batch-norm" ? .batchNorm : .layerNorm
+                layers.append(LayerSpec(kind: kind, inputSize: inputSize, outputSize: outputSize))
+            case "activation":
+                guard let name = value["activation"]?.stringValue, let activation = Activation(name: name), activation != .softmax else {
+                    throw ArchitectureError(problem: "layer \(index): expected an elementwise 'activation' (not softmax)")
+                }
+                layers.append(LayerSpec(kind: .activation(activation), inputSize: inputSize, outputSize: outputSize))
             default:
-                throw ArchitectureError(problem: "layer \(index): expected 'kind' to be \"dense\" or \"maxout\"")
+                throw ArchitectureError(problem: "layer \(index): expected 'kind' to be one of \"dense\", \"maxout\", \"dropout\", "
+                                        + "\"batch-norm\", \"layer-norm\", \"activation\"")
+            }
+            if layers[index].kindName != "dense" && layers[index].kindName != "maxout" && inputSize != outputSize {
+                throw ArchitectureError(problem: "layer \(index): a \(layers[index].kindName) layer has as many outputs as inputs")
             }
         }
         self.init(layers: layers, loss: loss)

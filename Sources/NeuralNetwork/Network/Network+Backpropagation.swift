@@ -13,70 +13,83 @@
 /// so three GEMMs per layer per step (two for layer 0, which propagates to no one), each
 /// labelled with ``GEMMCallSite`` so a ``CheckingBackend`` can trace disagreements.
 extension Network {
-    /// Runs the forward pass on the first `rows` rows of `workspace.inputs`.
-    func forward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
-        workspace.threads = backend.threads
-        for (l, layer) in layers.enumerated() {
-            let x = l == 0 ? workspace.batchInputs : UnsafePointer(workspace.outputs[l - 1])
-            switch layer {
-            case .dense(let d):
-                d.forward(input: x, rows: n, preactivation: workspace.preactivations[l], output: workspace.outputs[l],
-                          backend: backend, layer: l)
-            case .maxout(let m):
-                m.forward(input: x, rows: n, preactivation: workspace.preactivations[l], output: workspace.outputs[l],
-                          winners: workspace.winners[l], backend: backend, layer: l)
-            }
+    /// The forward pass on the first `rows` rows of the workspace's batch, in `phase`.
+    ///
+    /// In training, layers with running statistics (BatchNorm) update them in the arena, so
+    /// this is mutating; inference writes nothing but the workspace.
+    mutating func forward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend, phase: Phase, random: RandomStream) {
+        let kinds = self.kinds, offsets = arena.layerOffsets
+        arena.values.withUnsafeMutableBufferPointer { values in
+            Self.forward(kinds, offsets: offsets, parameters: values.baseAddress, workspace, rows: n, backend: backend,
+                         phase: phase, random: random)
         }
     }
 
-    /// Runs the backward pass after ``forward(_:rows:backend:)``, against the first `rows` rows
-    /// of `workspace.targets`, leaving every Delta^l and the mean gradients in the workspace.
-    func backward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
-        let last = layers.count - 1
-        switch layers[last] {
-        case .dense(let d):
-            loss.outputError(preactivation: workspace.preactivations[last], output: workspace.outputs[last],
-                             target: workspace.targets, rows: n, columns: d.outputSize, activation: d.activation,
-                             into: workspace.deltas[last])
-        case .maxout(let m):
-            loss.outputError(preactivation: workspace.outputs[last], output: workspace.outputs[last],
-                             target: workspace.targets, rows: n, columns: m.outputSize, activation: .identity,
-                             into: workspace.outputGradients[last])
-            m.scatter(outputGradient: workspace.outputGradients[last], winners: workspace.winners[last], rows: n,
-                      into: workspace.deltas[last])
+    /// The forward pass in inference (see ``forward(_:rows:backend:phase:random:)``).
+    func infer(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
+        arena.values.withUnsafeBufferPointer { values in
+            Self.forward(kinds, offsets: arena.layerOffsets, parameters: values.baseAddress.map { UnsafeMutablePointer(mutating: $0) },
+                         workspace, rows: n, backend: backend, phase: .inference, random: RandomStream(seed: 0))
         }
-        let scale = 1 / Float(n)
-        for l in stride(from: last, through: 0, by: -1) {
-            let layer = layers[l]
-            let x = l == 0 ? workspace.batchInputs : UnsafePointer(workspace.outputs[l - 1])
-            parameterGradients(delta: workspace.deltas[l], input: x, rows: n,
-                               parameterRows: layer.parameterRows, inputSize: layer.inputSize, scale: scale,
-                               weightGradient: workspace.weightGradients[l], biasGradient: workspace.biasGradients[l],
-                               backend: backend, layer: l)
-            guard l > 0 else { break }
-            switch layers[l - 1] {
-            case .dense(let below):
-                propagatedError(delta: workspace.deltas[l], rows: n, weights: layer.weights,
-                                parameterRows: layer.parameterRows, inputSize: layer.inputSize,
-                                into: workspace.deltas[l - 1], backend: backend, layer: l)
-                below.activation.backpropagate(workspace.deltas[l - 1], preactivation: workspace.preactivations[l - 1],
-                                               output: workspace.outputs[l - 1], rows: n, columns: below.outputSize,
-                                               threads: backend.threads)
-            case .maxout(let below):
-                propagatedError(delta: workspace.deltas[l], rows: n, weights: layer.weights,
-                                parameterRows: layer.parameterRows, inputSize: layer.inputSize,
-                                into: workspace.outputGradients[l - 1], backend: backend, layer: l)
-                below.scatter(outputGradient: workspace.outputGradients[l - 1], winners: workspace.winners[l - 1],
-                              rows: n, into: workspace.deltas[l - 1])
+    }
+
+    private static func forward(_ kinds: [any Layer], offsets: [Int], parameters: UnsafeMutablePointer<Float>?, _ workspace: Workspace,
+                                rows n: Int, backend: any GEMMBackend, phase: Phase, random: RandomStream) {
+        workspace.threads = backend.threads
+        // An arena with no tensors has no storage; no layer then reads its pointer.
+        let parameters = parameters ?? workspace.gradients.baseAddress!
+        for l in kinds.indices {
+            kinds[l].forward(pass(workspace, layer: l, rows: n, parameters: parameters + offsets[l], offset: offsets[l],
+                                  fused: false, phase: phase, random: random, backend: backend))
+        }
+    }
+
+    /// The pass description of layer `l` over the workspace's buffers.
+    @inline(__always)
+    private static func pass(_ workspace: Workspace, layer l: Int, rows n: Int, parameters: UnsafeMutablePointer<Float>, offset: Int,
+                             fused: Bool, phase: Phase, random: RandomStream, backend: any GEMMBackend) -> LayerPass {
+        LayerPass(rows: n, input: l == 0 ? workspace.batchInputs : UnsafePointer(workspace.outputs[l - 1]),
+                  output: workspace.outputs[l], scratch: workspace.scratch[l], parameters: parameters,
+                  gradients: workspace.gradients.baseAddress! + offset, outputGradient: workspace.outputGradients[l],
+                  inputGradient: l == 0 ? nil : workspace.outputGradients[l - 1], isFusedWithLoss: fused,
+                  phase: phase, random: random, backend: backend, index: l)
+    }
+
+    /// Where the loss reads the output layer: its fused activation and that activation's
+    /// argument (the start of the layer's scratch), or identity on the output itself.
+    private func lossOperands(_ workspace: Workspace) -> (activation: Activation, preactivation: UnsafePointer<Float>) {
+        let last = kinds.count - 1
+        if let activation = kinds[last].fusedActivation { return (activation, UnsafePointer(workspace.scratch[last])) }
+        return (.identity, UnsafePointer(workspace.outputs[last]))
+    }
+
+    /// Runs the backward pass after a training forward pass, against the first `rows` rows of
+    /// `workspace.targets`, leaving the mean gradients in the workspace's gradient arena.
+    ///
+    /// The loss writes its error into the output layer's gradient buffer, fused with the layer's
+    /// activation when it has one (Delta^L = A^L - Y for softmax and cross-entropy); then each
+    /// layer, from the output down, turns dC/dA^l into its parameter gradients and dC/dA^{l-1}.
+    func backward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend, random: RandomStream) {
+        let last = kinds.count - 1
+        let (activation, z) = lossOperands(workspace)
+        loss.outputError(preactivation: z, output: workspace.outputs[last], target: workspace.targets, rows: n,
+                         columns: outputSize, activation: activation, into: workspace.outputGradients[last])
+        let fused = kinds[last].fusedActivation != nil
+        arena.values.withUnsafeBufferPointer { values in
+            let parameters = values.baseAddress.map { UnsafeMutablePointer(mutating: $0) } ?? workspace.gradients.baseAddress!
+            for l in stride(from: last, through: 0, by: -1) {
+                let offset = arena.layerOffsets[l]
+                kinds[l].backward(Self.pass(workspace, layer: l, rows: n, parameters: parameters + offset, offset: offset,
+                                            fused: fused && l == last, phase: .training, random: random, backend: backend))
             }
         }
     }
 
     /// The summed (not averaged) loss of the batch in the workspace after a forward pass.
     func lossSum(_ workspace: Workspace, rows n: Int) -> Double {
-        let last = layers.count - 1
-        return loss.sum(preactivation: workspace.preactivations[last], output: workspace.outputs[last],
-                        target: workspace.targets, rows: n, columns: outputSize, activation: outputActivation)
+        let (activation, z) = lossOperands(workspace)
+        return loss.sum(preactivation: z, output: workspace.outputs[kinds.count - 1],
+                        target: workspace.targets, rows: n, columns: outputSize, activation: activation)
     }
 
     /// Samples of the batch in the workspace whose output is right: the largest output is the
@@ -84,7 +97,7 @@ extension Network {
     /// 0.5 (one output).
     func correctCount(_ workspace: Workspace, rows n: Int) -> Int {
         let width = outputSize
-        let a = workspace.outputs[layers.count - 1], y = workspace.targets
+        let a = workspace.outputs[kinds.count - 1], y = workspace.targets
         var correct = 0
         for s in 0..<n {
             let row = a + s * width, target = y + s * width
@@ -127,14 +140,14 @@ extension Network {
         precondition(result.rows == inputs.rows && result.columns == outputSize,
                      "predict: result is \(result.rows)x\(result.columns), expected \(inputs.rows)x\(outputSize)")
         precondition(workspace.fits(self, rows: 1), "predict: the workspace was made for another network")
-        let n = inputs.rows, last = layers.count - 1
+        let n = inputs.rows, last = kinds.count - 1
         inputs.withUnsafeBufferPointer { x in
             result.withUnsafeMutableBufferPointer { out in
                 var start = 0
                 while start < n {
                     let rows = min(workspace.capacity, n - start)
                     workspace.withBorrowedInputs(x.baseAddress! + start * inputSize) {
-                        forward(workspace, rows: rows, backend: backend)
+                        infer(workspace, rows: rows, backend: backend)
                     }
                     (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
                     start += rows
@@ -153,28 +166,42 @@ extension Network {
         try backpropagationTrace(inputs: inputs, targets: targets, backend: backend).layers.map(\.gradient)
     }
 
-    /// One forward and backward pass over the whole batch with `backend`, returning every
-    /// intermediate per layer (Z, A, Delta, dW, db) without changing the network: what
-    /// `mlp train --verify` compares between two backends, layer by layer and equation by equation.
-    public func backpropagationTrace(inputs: Matrix, targets: Matrix, backend: any GEMMBackend) throws(NetworkError) -> BackpropagationTrace {
+    /// One forward and backward pass in training over the whole batch with `backend`,
+    /// returning every intermediate per layer (Z, A, Delta, the gradients) without changing the
+    /// network: what `mlp train --verify` compares between two backends, layer by layer and
+    /// equation by equation. `random` keys Dropout's masks.
+    public func backpropagationTrace(inputs: Matrix, targets: Matrix, backend: any GEMMBackend,
+                                     random: RandomStream = RandomStream(seed: 0, step: 1)) throws(NetworkError) -> BackpropagationTrace {
         try checkBatch(inputs: inputs, targets: targets)
         let n = inputs.rows
         guard n > 0 else { throw .dataShape(what: "batch rows", expected: 1, got: 0) }
         let workspace = Workspace(for: self, capacity: n)
+        var copy = self  // a training pass updates running statistics; this network stays as it is
         let loss = workspace.withBatch(inputs, targets) {
-            forward(workspace, rows: n, backend: backend)
-            let loss = Float(lossSum(workspace, rows: n) / Double(n))
-            backward(workspace, rows: n, backend: backend)
+            copy.forward(workspace, rows: n, backend: backend, phase: .training, random: random)
+            let loss = Float(copy.lossSum(workspace, rows: n) / Double(n))
+            copy.backward(workspace, rows: n, backend: backend, random: random)
             return loss
         }
-        let traces = layers.enumerated().map { l, layer in
-            LayerTrace(
-                preactivation: Workspace.matrix(workspace.preactivations[l], rows: n, columns: layer.parameterRows),
+        let traces = kinds.indices.map { l in
+            let layer = kinds[l]
+            let (preactivation, delta) = layer.traced(scratch: workspace.scratch[l], outputGradient: workspace.outputGradients[l], rows: n)
+            let gradients = arena.layerEntries[l].map { index in
+                let range = arena.entries[index].range
+                return Array(workspace.gradients[range])
+            }
+            let names = layer.tensors.map(\.name)
+            let weightIndex = names.firstIndex(of: "weight"), biasIndex = names.firstIndex(of: "bias")
+            let weightShape = weightIndex.map { layer.tensors[$0].shape } ?? [0, 0]
+            return LayerTrace(
+                preactivation: preactivation,
                 output: Workspace.matrix(workspace.outputs[l], rows: n, columns: layer.outputSize),
-                delta: Workspace.matrix(workspace.deltas[l], rows: n, columns: layer.parameterRows),
+                delta: delta,
                 gradient: ParameterGradient(
-                    weights: Workspace.matrix(workspace.weightGradients[l], rows: layer.parameterRows, columns: layer.inputSize),
-                    bias: Array(UnsafeBufferPointer(start: workspace.biasGradients[l], count: layer.parameterRows))))
+                    weights: Matrix(rows: weightShape[0], columns: weightShape.count > 1 ? weightShape[1] : 1,
+                                    elements: weightIndex.map { gradients[$0] } ?? []),
+                    bias: biasIndex.map { gradients[$0] } ?? []),
+                tensorGradients: gradients)
         }
         return BackpropagationTrace(loss: loss, layers: traces)
     }
@@ -193,14 +220,32 @@ public struct BackpropagationTrace: Sendable, Equatable {
 
 /// One layer's part of a ``BackpropagationTrace``.
 public struct LayerTrace: Sendable, Equatable {
-    /// Z^l = A^{l-1} (W^l)^T + 1 (b^l)^T, `n x parameterRows`.
+    /// Z^l = A^{l-1} (W^l)^T + 1 (b^l)^T, `n x rows of W` (empty for layers without one).
     public var preactivation: Matrix
     /// A^l, `n x outputSize`.
     public var output: Matrix
-    /// Delta^l, the per-sample error dC_s/dZ^l, `n x parameterRows`.
+    /// Delta^l, the per-sample error dC_s/dZ^l, `n x rows of W` (empty for layers without one).
     public var delta: Matrix
-    /// dC/dW^l = (Delta^l)^T A^{l-1} / n and dC/db^l = column sums of Delta^l / n.
+    /// dC/dW^l = (Delta^l)^T A^{l-1} / n and dC/db^l = column sums of Delta^l / n (empty for a
+    /// layer without a weight and a bias).
     public var gradient: ParameterGradient
+    /// The mean gradient of every tensor of the layer, in declared order (zero for the
+    /// tensors that are not trained).
+    public var tensorGradients: [[Float]]
+}
+
+/// The gradient of a loss with respect to one layer's weight and bias.
+public struct ParameterGradient: Sendable, Equatable {
+    /// dJ/dW, the shape of W.
+    public var weights: Matrix
+    /// dJ/db, the length of b.
+    public var bias: [Float]
+
+    /// A gradient of the given tensors.
+    public init(weights: Matrix, bias: [Float]) {
+        self.weights = weights
+        self.bias = bias
+    }
 }
 
 extension BackpropagationTrace {

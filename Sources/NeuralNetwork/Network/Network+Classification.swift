@@ -21,14 +21,14 @@ extension Network {
         // their own, since a data set for prediction may have none (or another width).
         let workspace = Workspace(for: self, capacity: min(max(batchSize, 1), dataset.count))
         var targets = [Float](repeating: 0, count: workspace.capacity * max(dataset.targetWidth, 1))
-        let last = layers.count - 1
+        let last = kinds.count - 1
         var start = 0
         while start < dataset.count {
             let rows = min(workspace.capacity, dataset.count - start)
             targets.withUnsafeMutableBufferPointer { y in
                 dataset.copyBatch(start..<(start + rows), inputs: workspace.inputs, targets: y.baseAddress!)
             }
-            forward(workspace, rows: rows, backend: backend)
+            infer(workspace, rows: rows, backend: backend)
             result.withUnsafeMutableBufferPointer { out in
                 (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
             }

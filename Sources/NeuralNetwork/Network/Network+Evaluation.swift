@@ -27,7 +27,7 @@ extension Network {
         while start < dataset.count {
             let rows = min(workspace.capacity, dataset.count - start)
             dataset.copyBatch(start..<(start + rows), inputs: workspace.inputs, targets: workspace.targets)
-            forward(workspace, rows: rows, backend: backend)
+            infer(workspace, rows: rows, backend: backend)
             lossSum += self.lossSum(workspace, rows: rows)
             correct += correctCount(workspace, rows: rows)
             start += rows

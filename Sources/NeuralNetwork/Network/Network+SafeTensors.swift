@@ -1,26 +1,31 @@
 /// Networks as safetensors model files.
 ///
-/// Layout: for layer i, `layers.{i}.weight` of shape `[rows, inputSize]` (W as in z = W a + b
-/// and PyTorch's `Linear.weight`; for Maxout `rows = outputSize * pieces`, row `u * pieces + j`
-/// being piece j of unit u) and `layers.{i}.bias` of shape `[rows]`, all F32. The metadata holds
+/// Layout: for layer i, each of its tensors as `layers.{i}.{name}` in its declared shape, all
+/// F32: for Dense and Maxout `layers.{i}.weight` of shape `[rows, inputSize]` (W as in
+/// z = W a + b and PyTorch's `Linear.weight`; for Maxout `rows = outputSize * pieces`, row
+/// `u * pieces + j` being piece j of unit u) and `layers.{i}.bias` of shape `[rows]`. The metadata holds
 /// `format` = `swiftmlp` and `architecture` = the ``Architecture`` as a JSON string, so a file
 /// is self-describing.
 ///
 /// Reading also takes files written elsewhere: any F16/BF16/F32/F64 dtype, and layer indices
 /// that are not consecutive (PyTorch's `nn.Sequential` names its Linear layers 0, 2, 4 when
-/// activations sit between them): the `layers.{i}` groups are taken in increasing i. A file
+/// activations sit between them): the `layers.{i}` groups are taken in increasing i, one per
+/// layer that has tensors. A file
 /// without our metadata needs the architecture from the caller.
 extension Network {
     /// The metadata key holding the architecture JSON.
     public static let architectureMetadataKey = "architecture"
 
+    /// The name of a tensor in a model file: `layers.{i}.{name}`, i the layer's index.
+    func fileName(of entry: ParameterArena.Entry) -> String {
+        "layers.\(entry.layer).\(entry.declaration.name)"
+    }
+
     /// The network as named tensors with its architecture in the metadata.
     public var safeTensors: SafeTensors {
         var tensors: [String: SafeTensors.Tensor] = [:]
-        for (index, layer) in layers.enumerated() {
-            tensors["layers.\(index).weight"] = SafeTensors.Tensor(shape: [layer.parameterRows, layer.inputSize],
-                                                                   values: layer.weights.elements)
-            tensors["layers.\(index).bias"] = SafeTensors.Tensor(shape: [layer.parameterRows], values: layer.bias)
+        for entry in arena.entries {
+            tensors[fileName(of: entry)] = SafeTensors.Tensor(shape: entry.declaration.shape, values: Array(arena.values[entry.range]))
         }
         let metadata = ["format": "swiftmlp", Self.architectureMetadataKey: Architecture(of: self).json.serialized]
         return SafeTensors(tensors: tensors, metadata: metadata)
@@ -57,47 +62,45 @@ extension Network {
         }
 
         // Group the tensor names by layer index; anything else is not ours to ignore.
-        var indices = Set<Int>()
+        var groups: [Int: Set<String>] = [:]
         for name in file.tensors.keys {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]), index >= 0,
-                  parts[2] == "weight" || parts[2] == "bias" else {
+            guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]), index >= 0, !parts[2].isEmpty else {
                 throw .unexpectedTensor(file: fileName, name: name)
             }
-            indices.insert(index)
+            groups[index, default: []].insert(String(parts[2]))
         }
-        let ordered = indices.sorted()
-        guard ordered.count == architecture.layers.count else {
-            throw .layerCount(file: fileName, expected: architecture.layers.count, found: ordered.count)
+        let ordered = groups.keys.sorted()
+        let kinds: [any Layer]
+        do {
+            kinds = try architecture.layers.enumerated().map { index, spec throws(NetworkError) in try spec.makeLayer(index: index) }
+        } catch {
+            throw .network(file: fileName, error: error, layer: nil)
         }
-
-        var layers: [Layer] = []
-        for (position, (index, spec)) in zip(ordered, architecture.layers).enumerated() {
-            let weightName = "layers.\(index).weight", biasName = "layers.\(index).bias"
-            guard let weight = file.tensors[weightName] else { throw .missingTensor(file: fileName, name: weightName) }
-            guard let bias = file.tensors[biasName] else { throw .missingTensor(file: fileName, name: biasName) }
-            let rows = spec.parameterRows
-            guard weight.shape == [rows, spec.inputSize] else {
-                throw .tensorShape(file: fileName, name: weightName, expected: [rows, spec.inputSize], got: weight.shape)
+        // The groups belong, in increasing index, to the layers that have tensors.
+        let holders = kinds.indices.filter { !kinds[$0].tensors.isEmpty }
+        guard ordered.count == holders.count else {
+            throw .layerCount(file: fileName, expected: holders.count, found: ordered.count)
+        }
+        var layers = kinds
+        for (index, position) in zip(ordered, holders) {
+            let declarations = kinds[position].tensors
+            for name in groups[index]! where !declarations.contains(where: { $0.name == name }) {
+                throw .unexpectedTensor(file: fileName, name: "layers.\(index).\(name)")
             }
-            guard bias.shape == [rows] else {
-                throw .tensorShape(file: fileName, name: biasName, expected: [rows], got: bias.shape)
-            }
-            if let bad = weight.values.firstIndex(where: { !$0.isFinite }) ?? bias.values.firstIndex(where: { !$0.isFinite }) {
-                let name = weight.values.contains(where: { !$0.isFinite }) ? weightName : biasName
-                throw .nonFinite(file: fileName, name: name, index: bad)
-            }
-            let weights = Matrix(rows: rows, columns: spec.inputSize, elements: weight.values)
-            do {
-                switch spec.kind {
-                case .dense(let activation):
-                    layers.append(.dense(try Dense(weights: weights, bias: bias.values, activation: activation)))
-                case .maxout(let pieces):
-                    layers.append(.maxout(try Maxout(weights: weights, bias: bias.values, pieces: pieces)))
+            var values: [[Float]] = []
+            for declaration in declarations {
+                let name = "layers.\(index).\(declaration.name)"
+                guard let tensor = file.tensors[name] else { throw .missingTensor(file: fileName, name: name) }
+                guard tensor.shape == declaration.shape else {
+                    throw .tensorShape(file: fileName, name: name, expected: declaration.shape, got: tensor.shape)
                 }
-            } catch {
-                throw .network(file: fileName, error: error, layer: position)
+                if let bad = tensor.values.firstIndex(where: { !$0.isFinite }) {
+                    throw .nonFinite(file: fileName, name: name, index: bad)
+                }
+                values.append(tensor.values)
             }
+            layers[position] = kinds[position].replacingValues(values)
         }
         do {
             try self.init(layers: layers, loss: architecture.loss)
@@ -121,7 +124,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case noArchitecture(file: String)
     /// The `architecture` metadata does not parse or describe a network.
     case badArchitecture(file: String, problem: String)
-    /// A tensor that is not `layers.{i}.weight` or `layers.{i}.bias`.
+    /// A tensor that is not `layers.{i}.{name}` with a name the layer declares.
     case unexpectedTensor(file: String, name: String)
     /// The file has a different number of layers than the architecture.
     case layerCount(file: String, expected: Int, found: Int)
@@ -141,7 +144,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
         case .badArchitecture(let file, let problem):
             "\(file): metadata 'architecture': \(problem)"
         case .unexpectedTensor(let file, let name):
-            "\(file): tensor '\(name)' is not a layer parameter (expected names layers.{i}.weight and layers.{i}.bias)"
+            "\(file): tensor '\(name)' is not a layer parameter (expected names layers.{i}.{tensor} of the layers' tensors, such as layers.0.weight)"
         case .layerCount(let file, let expected, let found):
             "\(file): the architecture has \(expected) layers, the file has parameters for \(found)"
         case .missingTensor(let file, let name):

@@ -1,36 +1,53 @@
 import RealModule
 
-/// A feedforward network: a sequence of layers whose sizes chain, and the loss it is trained on.
+/// A feedforward network: a sequence of layers whose sizes chain, their tensors in one
+/// ``ParameterArena``, and the loss it is trained on.
 ///
-/// For a batch X with one sample per row, A^0 = X and for each layer l
+/// For a batch X with one sample per row, A^0 = X and A^l = layer_l(A^{l-1}); the output is
+/// A^L (for Dense, Z^l = A^{l-1} (W^l)^T + 1 (b^l)^T and A^l = g^l(Z^l)). Sizes are checked
+/// when the network is built: layer l's input size must equal layer l-1's output size, and
+/// softmax may only appear at the output.
 ///
-///     Z^l = A^{l-1} (W^l)^T + 1 (b^l)^T      A^l = g^l(Z^l)   (or the Maxout maximum)
-///
-/// and the output is A^L. Sizes are checked when the network is built: layer l's input size
-/// must equal layer l-1's output size, and softmax may only appear at the output.
-///
-/// A network is a value (layers and loss, no buffers and no backend) and `Sendable`: the GEMM
-/// backend is an argument of every computation, and the buffers live in a ``Workspace``.
+/// A network is a value (layer kinds, arena and loss; no buffers and no backend) and
+/// `Sendable`: the GEMM backend is an argument of every computation, and the buffers live in a
+/// ``Workspace``.
 public struct Network: Sendable, Equatable {
-    /// The layers, input side first.
-    public private(set) var layers: [Layer]
+    /// The layer kinds and settings, input side first, without values (those are in ``arena``).
+    public let kinds: [any Layer]
+    /// Every tensor of every layer.
+    public internal(set) var arena: ParameterArena
     /// The loss the network is trained and evaluated on.
     public var loss: Loss
 
-    /// A network of the given layers.
+    /// A network of the given layers, their values moved into the arena.
     ///
     /// - Throws: ``NetworkError/sizeMismatch(layer:inputSize:previousOutputSize:)`` naming both
     ///   sizes when consecutive layers do not fit, ``NetworkError/softmaxNotAtOutput(layer:)``,
-    ///   ``NetworkError/noLayers``.
-    public init(layers: [Layer], loss: Loss) throws(NetworkError) {
+    ///   ``NetworkError/noLayers``, ``NetworkError/parameterShape(layer:tensor:expected:got:)``
+    ///   when a layer's values do not fit its tensors.
+    public init(layers: [any Layer], loss: Loss) throws(NetworkError) {
         guard !layers.isEmpty else { throw .noLayers }
         for (index, layer) in layers.enumerated() {
             if index > 0 && layer.inputSize != layers[index - 1].outputSize {
                 throw .sizeMismatch(layer: index, inputSize: layer.inputSize, previousOutputSize: layers[index - 1].outputSize)
             }
-            if layer.activation == .softmax && index != layers.count - 1 { throw .softmaxNotAtOutput(layer: index) }
+            if layer.specification.activation == .softmax && index != layers.count - 1 { throw .softmaxNotAtOutput(layer: index) }
         }
-        self.layers = layers
+        var arena = ParameterArena(layers: layers)
+        for (l, layer) in layers.enumerated() {
+            let values = layer.values
+            guard !values.isEmpty else { continue }
+            for (position, entryIndex) in arena.layerEntries[l].enumerated() {
+                let entry = arena.entries[entryIndex]
+                guard position < values.count, values[position].count == entry.declaration.count else {
+                    throw .parameterShape(layer: l, tensor: entry.declaration.name, expected: entry.declaration.shape,
+                                          got: [position < values.count ? values[position].count : 0])
+                }
+                arena.values.replaceSubrange(entry.range, with: values[position])
+            }
+        }
+        self.kinds = layers.map { $0.replacingValues([]) }
+        self.arena = arena
         self.loss = loss
     }
 
@@ -47,12 +64,11 @@ public struct Network: Sendable, Equatable {
             throw .invalidSize(index == 0 ? "input size" : "size of layer \(index - 1)", size)
         }
         var generator = SeededGenerator(seed: seed)
-        var layers: [Layer] = []
+        var layers: [any Layer] = []
         for l in 1..<sizes.count {
             let activation = l == sizes.count - 1 ? outputActivation : hiddenActivation
-            layers.append(.dense(Dense(inputSize: sizes[l - 1], outputSize: sizes[l], activation: activation,
-                                       initializer: initializer, biasInitializer: biasInitializer,
-                                       generator: &generator)))
+            layers.append(Dense(inputSize: sizes[l - 1], outputSize: sizes[l], activation: activation,
+                                initializer: initializer, biasInitializer: biasInitializer, generator: &generator))
         }
         try self.init(layers: layers, loss: loss)
     }
@@ -64,63 +80,72 @@ public struct Network: Sendable, Equatable {
                     loss: .binaryCrossEntropy, initializer: initializer, seed: seed)
     }
 
+    /// The layers with their current values (copies out of the arena).
+    public var layers: [any Layer] {
+        kinds.enumerated().map { l, kind in kind.replacingValues(arena.values(ofLayer: l)) }
+    }
+
     /// Inputs per sample.
-    public var inputSize: Int { layers[0].inputSize }
+    public var inputSize: Int { kinds[0].inputSize }
     /// Outputs per sample.
-    public var outputSize: Int { layers[layers.count - 1].outputSize }
+    public var outputSize: Int { kinds[kinds.count - 1].outputSize }
     /// `[inputs, outputs of layer 0, outputs of layer 1, ...]`.
-    public var sizes: [Int] { [inputSize] + layers.map(\.outputSize) }
+    public var sizes: [Int] { [inputSize] + kinds.map(\.outputSize) }
     /// Trainable parameters in all layers.
-    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
-    /// The output layer's activation (identity for a Maxout output).
-    public var outputActivation: Activation { layers[layers.count - 1].activation ?? .identity }
+    public var parameterCount: Int { arena.trainable.reduce(0) { $0 + $1.declaration.count } }
+    /// The activation the loss sees at the output (identity when the last layer has none).
+    public var outputActivation: Activation { kinds[kinds.count - 1].fusedActivation ?? .identity }
+
+    public static func == (a: Network, b: Network) -> Bool {
+        a.loss == b.loss && a.arena == b.arena && a.kinds.map(\.specification) == b.kinds.map(\.specification)
+    }
 
     // MARK: Parameters
 
-    /// Layer `index`'s weights (`parameterRows x inputSize`) and bias.
+    /// Layer `index`'s weights (`rows x inputSize`) and bias, for a layer that has both.
+    ///
+    /// - Throws: ``NetworkError/noSuchLayer(_:count:)``; ``NetworkError/parameterShape(layer:tensor:expected:got:)``
+    ///   for a layer without a weight and a bias.
     public func parameters(layer index: Int) throws(NetworkError) -> (weights: Matrix, bias: [Float]) {
-        guard layers.indices.contains(index) else { throw .noSuchLayer(index, count: layers.count) }
-        return (layers[index].weights, layers[index].bias)
+        guard kinds.indices.contains(index) else { throw .noSuchLayer(index, count: kinds.count) }
+        let layer = kinds[index].replacingValues(arena.values(ofLayer: index))
+        guard let weights = layer.tensor(named: "weight"), let bias = layer.tensor(named: "bias") else {
+            throw .parameterShape(layer: index, tensor: "weight and bias", expected: [], got: [])
+        }
+        return (weights, bias.elements)
     }
 
     /// Replaces layer `index`'s weights and bias (shapes must match).
     ///
     /// - Throws: ``NetworkError/parameterShape(layer:tensor:expected:got:)`` naming both shapes.
     public mutating func setParameters(layer index: Int, weights: Matrix, bias: [Float]) throws(NetworkError) {
-        guard layers.indices.contains(index) else { throw .noSuchLayer(index, count: layers.count) }
-        do {
-            layers[index] = try layers[index].replacingParameters(weights: weights, bias: bias)
-        } catch {
-            if case .parameterShape(_, let tensor, let expected, let got) = error {
-                throw .parameterShape(layer: index, tensor: tensor, expected: expected, got: got)
-            }
-            throw error
-        }
+        guard kinds.indices.contains(index) else { throw .noSuchLayer(index, count: kinds.count) }
+        try setTensor(layer: index, named: "weight", shape: [weights.rows, weights.columns], values: weights.elements)
+        try setTensor(layer: index, named: "bias", shape: [bias.count], values: bias)
     }
 
-    /// Calls `body` with layer `index`'s weights and bias as mutable buffers, in place.
+    /// The values of layer `index`'s tensor `name` (nil when the layer has none of that name).
+    public func tensor(layer index: Int, named name: String) -> [Float]? {
+        guard kinds.indices.contains(index),
+              let entry = arena.layerEntries[index].map({ arena.entries[$0] }).first(where: { $0.declaration.name == name })
+        else { return nil }
+        return Array(arena.values[entry.range])
+    }
+
+    /// Replaces the values of layer `index`'s tensor `name`.
     ///
-    /// The layer is taken out of the array while `body` runs, so its storage is uniquely
-    /// referenced and no copy-on-write copy (no allocation) happens.
-    mutating func withParameters<R>(
-        of index: Int, _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> R
-    ) -> R {
-        let taken = layers[index]
-        layers[index] = Self.vacant
-        switch consume taken {
-        case .dense(var d):
-            let r = d.weights.withUnsafeMutableBufferPointer { w in d.bias.withUnsafeMutableBufferPointer { b in body(w, b) } }
-            layers[index] = .dense(consume d)
-            return r
-        case .maxout(var m):
-            let r = m.weights.withUnsafeMutableBufferPointer { w in m.bias.withUnsafeMutableBufferPointer { b in body(w, b) } }
-            layers[index] = .maxout(consume m)
-            return r
+    /// - Throws: ``NetworkError/parameterShape(layer:tensor:expected:got:)`` when the layer has
+    ///   no such tensor or the shape differs.
+    public mutating func setTensor(layer index: Int, named name: String, shape: [Int], values: [Float]) throws(NetworkError) {
+        guard kinds.indices.contains(index) else { throw .noSuchLayer(index, count: kinds.count) }
+        guard let entry = arena.layerEntries[index].map({ arena.entries[$0] }).first(where: { $0.declaration.name == name }) else {
+            throw .parameterShape(layer: index, tensor: name, expected: [], got: shape)
         }
+        guard entry.declaration.shape == shape, values.count == entry.declaration.count else {
+            throw .parameterShape(layer: index, tensor: name, expected: entry.declaration.shape, got: shape)
+        }
+        arena.values.replaceSubrange(entry.range, with: values)
     }
-
-    /// A stand-in that holds no storage, so taking a layer out leaves its arrays unshared.
-    private static let vacant = Layer.dense(Dense(inputSize: 1, outputSize: 1, activation: .identity))
 
     // MARK: Checks
 

@@ -1,14 +1,15 @@
-/// The states of an ``Optimizer`` for every parameter of a network, as plain arrays.
+/// The states of an ``Optimizer`` for every trainable tensor of a network, as plain arrays.
 ///
-/// ``tensors`` has one array per parameter tensor, in the order layer 0 weight, layer 0 bias,
-/// layer 1 weight, ... (the order of a saved model's tensors); each array is slot-major: slot
-/// s of parameter i sits at `s * count + i`, so `tensors[t]` splits into the rule's
-/// ``OptimizerState/slotNames`` as contiguous blocks. With ``step`` (the number of updates
-/// made) this is everything a checkpoint needs to resume the rule exactly.
+/// ``tensors`` has one array per trainable tensor of the network's ``ParameterArena``, in arena
+/// order (for Dense and Maxout layers: layer 0 weight, layer 0 bias, layer 1 weight, ..., the
+/// order of a saved model's tensors); each array is slot-major: slot s of parameter i sits at
+/// `s * count + i`, so `tensors[t]` splits into the rule's ``OptimizerState/slotNames`` as
+/// contiguous blocks. With ``step`` (the number of updates made) this is everything a
+/// checkpoint needs to resume the rule exactly.
 public struct OptimizerMemory: Sendable, Equatable {
     /// Updates made so far (Adam's t after the next update is `step + 1`).
     public var step: Int
-    /// Slot-major state arrays, one per parameter tensor.
+    /// Slot-major state arrays, one per trainable tensor.
     public var tensors: [[Float]]
     /// The names of the slots each array holds, in order.
     public let slotNames: [String]
@@ -18,10 +19,7 @@ public struct OptimizerMemory: Sendable, Equatable {
         slotNames = O.State.slotNames
         step = 0
         let slots = O.State.slotNames.count
-        tensors = network.layers.flatMap { layer in
-            [[Float](repeating: 0, count: slots * layer.parameterRows * layer.inputSize),
-             [Float](repeating: 0, count: slots * layer.parameterRows)]
-        }
+        tensors = network.arena.trainable.map { [Float](repeating: 0, count: slots * $0.declaration.count) }
     }
 
     /// Memory restored from a checkpoint.
@@ -34,62 +32,61 @@ public struct OptimizerMemory: Sendable, Equatable {
             throw .parameterShape(layer: -1, tensor: "optimizer state", expected: [self.tensors.count], got: [tensors.count])
         }
         for (index, (given, expected)) in zip(tensors, self.tensors).enumerated() where given.count != expected.count {
-            throw .parameterShape(layer: index / 2, tensor: index % 2 == 0 ? "weight state" : "bias state",
-                                  expected: [expected.count], got: [given.count])
+            let entry = network.arena.trainable[index]
+            throw .parameterShape(layer: entry.layer, tensor: entry.declaration.name + " state", expected: [expected.count], got: [given.count])
         }
         self.step = step
         self.tensors = tensors
     }
 
-    /// One update of every parameter of `network` from the mean gradients in `workspace`:
-    /// the rule applied to each scalar with t = `step + 1` and the given learning rate, on the
-    /// threads of the backend of the last pass over `workspace` (``Workspace/threads``).
-    /// Allocates nothing.
+    /// One update of every trainable tensor of `network` from the mean gradients in
+    /// `workspace`'s gradient arena: the rule applied to each scalar with t = `step + 1` and the
+    /// given learning rate, on the threads of the backend of the last pass over `workspace`
+    /// (``Workspace/threads``). Allocates nothing.
     mutating func apply<O: Optimizer>(_ optimizer: O, to network: inout Network, workspace: Workspace, learningRate: Float) {
-        step += 1
-        let t = step
-        for l in network.layers.indices {
-            network.withParameters(of: l) { weights, bias in
-                // The weights' update may use the threads of the backend that computed the gradients.
-                var weightStep = OptimizationStep(learningRate: learningRate, count: t, weightDecayApplies: true)
-                weightStep.threads = workspace.threads
-                Self.update(optimizer, parameters: weights, gradients: workspace.weightGradients[l],
-                            states: &tensors[2 * l], step: weightStep)
-                Self.update(optimizer, parameters: bias, gradients: workspace.biasGradients[l],
-                            states: &tensors[2 * l + 1], step: OptimizationStep(learningRate: learningRate, count: t, weightDecayApplies: false))
-            }
+        update(optimizer, network: &network, learningRate: learningRate, threads: workspace.threads) { range in
+            UnsafePointer(workspace.gradients.baseAddress! + range.lowerBound)
         }
     }
 
-    /// Applies `optimizer` to explicit gradients (one per layer) instead of a workspace.
+    /// Applies `optimizer` to explicit gradients (one per layer: weight and bias) instead of a workspace.
     public mutating func apply<O: Optimizer>(_ optimizer: O, to network: inout Network, gradients: [ParameterGradient], learningRate: Float? = nil) {
-        precondition(gradients.count == network.layers.count, "OptimizerMemory: \(gradients.count) gradients for \(network.layers.count) layers")
-        step += 1
-        let t = step
-        let eta = learningRate ?? optimizer.learningRate
-        for l in network.layers.indices {
-            network.withParameters(of: l) { weights, bias in
-                gradients[l].weights.withUnsafeBufferPointer { gw in
-                    Self.update(optimizer, parameters: weights, gradients: gw.baseAddress!, states: &tensors[2 * l],
-                                step: OptimizationStep(learningRate: eta, count: t, weightDecayApplies: true))
-                }
-                gradients[l].bias.withUnsafeBufferPointer { gb in
-                    Self.update(optimizer, parameters: bias, gradients: gb.baseAddress!, states: &tensors[2 * l + 1],
-                                step: OptimizationStep(learningRate: eta, count: t, weightDecayApplies: false))
-                }
+        precondition(gradients.count == network.kinds.count, "OptimizerMemory: \(gradients.count) gradients for \(network.kinds.count) layers")
+        var flat = [Float](repeating: 0, count: network.arena.count)
+        for entry in network.arena.trainable {
+            let gradient = gradients[entry.layer]
+            let values = entry.declaration.name == "weight" ? gradient.weights.elements : gradient.bias
+            precondition(values.count == entry.declaration.count, "OptimizerMemory: gradient of \(entry.declaration.name) of layer \(entry.layer)")
+            flat.replaceSubrange(entry.range, with: values)
+        }
+        flat.withUnsafeBufferPointer { g in
+            update(optimizer, network: &network, learningRate: learningRate ?? optimizer.learningRate, threads: 1) { range in
+                g.baseAddress! + range.lowerBound
             }
         }
     }
 
-    private static func update<O: Optimizer>(
-        _ optimizer: O, parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafePointer<Float>,
-        states: inout [Float], step unprepared: OptimizationStep
-    ) {
-        var step = unprepared
-        optimizer.prepare(&step)
-        states.withUnsafeMutableBufferPointer { s in
-            let storage = s.baseAddress ?? UnsafeMutablePointer<Float>(bitPattern: 16)!  // never read when the rule has no slots
-            optimizer.update(parameters: parameters, gradients: gradients, states: storage, step: step)
+    /// One pass over the trainable ranges of the arena: tensor t's parameters, its gradients
+    /// (where `gradients` says) and its states.
+    private mutating func update<O: Optimizer>(_ optimizer: O, network: inout Network, learningRate: Float, threads: Int,
+                                               gradients: (Range<Int>) -> UnsafePointer<Float>) {
+        step += 1
+        let t = step
+        let entries = network.arena.entries
+        network.arena.values.withUnsafeMutableBufferPointer { values in
+            var slot = 0
+            for entry in entries where entry.declaration.isTrainable {
+                var step = OptimizationStep(learningRate: learningRate, count: t, weightDecayApplies: entry.declaration.decays)
+                // Large tensors' updates may use the threads of the backend that computed the gradients.
+                step.threads = threads
+                optimizer.prepare(&step)
+                let parameters = UnsafeMutableBufferPointer(rebasing: values[entry.range])
+                tensors[slot].withUnsafeMutableBufferPointer { s in
+                    let storage = s.baseAddress ?? UnsafeMutablePointer<Float>(bitPattern: 16)!  // never read when the rule has no slots
+                    optimizer.update(parameters: parameters, gradients: gradients(entry.range), states: storage, step: step)
+                }
+                slot += 1
+            }
         }
     }
 }

@@ -6,10 +6,10 @@
 ///     DIR/latest -> epoch-7           symbolic link to the newest complete checkpoint
 ///     DIR/epoch-7/model.safetensors   the network, exactly as `Network.save` writes it
 ///     DIR/epoch-7/optimizer.safetensors
-///                                     OptimizerMemory: `layers.{i}.weight` of shape
-///                                     [slots, rows, inputs] and `layers.{i}.bias` [slots, rows]
-///                                     (slot-major, as the memory holds them); metadata `step`
-///                                     and `slots` (the slot names, comma-separated)
+///                                     OptimizerMemory: per trainable tensor, its model-file
+///                                     name with shape [slots] + its shape (slot-major, as the
+///                                     memory holds them); metadata `step` and `slots` (the
+///                                     slot names, comma-separated)
 ///     DIR/epoch-7/manifest.json       {"format":"swiftmlp-checkpoint","version":1,"epoch":7,
 ///                                      "generator":["<16 hex digits>" x 4],"settings":{...}}
 ///
@@ -82,14 +82,14 @@ public struct Checkpoint: Sendable, Equatable {
         name.hasPrefix("epoch-") || (name.hasPrefix(".epoch-") && name.hasSuffix(".partial"))
     }
 
-    /// The optimizer memory as tensors shaped after the network's layers.
+    /// The optimizer memory as tensors named and shaped after the network's trainable tensors
+    /// (with the slots as a leading dimension).
     var optimizerFile: SafeTensors {
         let memory = state.memory, slots = memory.slotNames.count
         var tensors: [String: SafeTensors.Tensor] = [:]
-        for (index, layer) in state.network.layers.enumerated() {
-            tensors["layers.\(index).weight"] = SafeTensors.Tensor(shape: [slots, layer.parameterRows, layer.inputSize],
-                                                                   values: memory.tensors[2 * index])
-            tensors["layers.\(index).bias"] = SafeTensors.Tensor(shape: [slots, layer.parameterRows], values: memory.tensors[2 * index + 1])
+        for (index, entry) in state.network.arena.trainable.enumerated() {
+            tensors[state.network.fileName(of: entry)] = SafeTensors.Tensor(shape: [slots] + entry.declaration.shape,
+                                                                            values: memory.tensors[index])
         }
         return SafeTensors(tensors: tensors, metadata: ["step": "\(memory.step)", "slots": memory.slotNames.joined(separator: ",")])
     }
@@ -177,16 +177,13 @@ public struct Checkpoint: Sendable, Equatable {
         guard let slotText = file.metadata["slots"] else { throw CheckpointError(path: path, problem: "metadata 'slots' is missing") }
         let slotNames = slotText.isEmpty ? [] : slotText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         var tensors: [[Float]] = []
-        for (index, layer) in network.layers.enumerated() {
-            let shapes = [("weight", [slotNames.count, layer.parameterRows, layer.inputSize]), ("bias", [slotNames.count, layer.parameterRows])]
-            for (kind, shape) in shapes {
-                let name = "layers.\(index).\(kind)"
-                guard let tensor = file[name] else { throw CheckpointError(path: path, problem: "tensor '\(name)' is missing") }
-                guard tensor.shape == shape else {
-                    throw CheckpointError(path: path, problem: "tensor '\(name)' has shape \(tensor.shape), the model needs \(shape)")
-                }
-                tensors.append(tensor.values)
+        for entry in network.arena.trainable {
+            let name = network.fileName(of: entry), shape = [slotNames.count] + entry.declaration.shape
+            guard let tensor = file[name] else { throw CheckpointError(path: path, problem: "tensor '\(name)' is missing") }
+            guard tensor.shape == shape else {
+                throw CheckpointError(path: path, problem: "tensor '\(name)' has shape \(tensor.shape), the model needs \(shape)")
             }
+            tensors.append(tensor.values)
         }
         guard file.tensors.count == tensors.count else {
             throw CheckpointError(path: path, problem: "\(file.tensors.count) tensors, the model needs \(tensors.count)")

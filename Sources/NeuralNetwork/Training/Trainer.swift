@@ -160,7 +160,7 @@ public final class Trainer<O: Optimizer> {
         self.options = options
         self.generator = SeededGenerator(seed: options.seed)
         self.communicator = communicator
-        exchange = communicator.size > 1 ? GradientExchange(for: network, communicator: communicator) : nil
+        exchange = communicator.size > 1 ? GradientExchange(communicator: communicator) : nil
         communicator.broadcastParameters(of: &self.network)
     }
 
@@ -185,7 +185,7 @@ public final class Trainer<O: Optimizer> {
         guard n > 0 || exchange != nil else { return 0 }  // with several ranks, an empty share still takes part
         let workspace = workspace(rows: n)
         let totals = workspace.withBatch(inputs, targets) {
-            stepLoaded(workspace, rows: n, learningRate: learningRate ?? optimizer.learningRate)
+            stepLoaded(workspace, rows: n, sampleOffset: 0, learningRate: learningRate ?? optimizer.learningRate)
         }
         let loss = Float(totals.lossSum / Double(max(totals.rows, 1)))
         guard loss.isFinite else { throw .nonFiniteLoss(epoch: 1, batch: memory.step + 1, loss: loss) }
@@ -195,14 +195,21 @@ public final class Trainer<O: Optimizer> {
     /// Forward, loss sum (and correct count), backward and update on the `n` rows already in
     /// the workspace. With several ranks the gradients and figures are first summed over all
     /// ranks (``GradientExchange``), so the update and the returned totals cover the global batch.
-    private func stepLoaded(_ workspace: Workspace, rows n: Int, learningRate: Float, countingCorrect: Bool = false) -> StepTotals {
+    ///
+    /// The random numbers of the step (Dropout's masks) are keyed by the options' seed, the
+    /// step's number and each sample's position in the global batch (`sampleOffset` is this
+    /// rank's first), so they do not depend on the thread count or the number of ranks, and a
+    /// resumed run draws what the uninterrupted one drew.
+    private func stepLoaded(_ workspace: Workspace, rows n: Int, sampleOffset: Int, learningRate: Float,
+                            countingCorrect: Bool = false) -> StepTotals {
         var totals = StepTotals(lossSum: 0, correct: 0, rows: n)
+        let random = RandomStream(seed: options.seed, step: UInt64(memory.step + 1), sampleOffset: sampleOffset)
         if n > 0 {
-            network.forward(workspace, rows: n, backend: backend)
+            network.forward(workspace, rows: n, backend: backend, phase: .training, random: random)
             totals.lossSum = network.lossSum(workspace, rows: n)
             // The outputs are those of the forward pass before the update.
             if countingCorrect { totals.correct = network.correctCount(workspace, rows: n) }
-            if totals.lossSum.isFinite { network.backward(workspace, rows: n, backend: backend) }
+            if totals.lossSum.isFinite { network.backward(workspace, rows: n, backend: backend, random: random) }
         }
         // Every rank takes part whatever its loss, so none waits forever; a non-finite loss
         // anywhere makes the global sum non-finite and no rank updates.
@@ -255,7 +262,8 @@ public final class Trainer<O: Optimizer> {
                 let start = batch * batchSize, rows = min(batchSize, count - start)
                 let share = communicator.share(of: start..<(start + rows))
                 training.copyBatch(order[share], inputs: workspace.inputs, targets: workspace.targets)
-                let totals = stepLoaded(workspace, rows: share.count, learningRate: learningRate, countingCorrect: accuracyApplies)
+                let totals = stepLoaded(workspace, rows: share.count, sampleOffset: share.lowerBound - start,
+                                        learningRate: learningRate, countingCorrect: accuracyApplies)
                 let batchLoss = totals.lossSum
                 guard batchLoss.isFinite else {
                     throw .nonFiniteLoss(epoch: epoch, batch: batch + 1, loss: Float(batchLoss / Double(rows)))
