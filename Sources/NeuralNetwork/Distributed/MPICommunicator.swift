@@ -30,9 +30,13 @@ import Darwin
 public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
+    /// Seconds blocked in collectives (for started allreduces, in the wait only).
     public private(set) var secondsCommunicating: Double = 0
     private let world: MPI_Comm
     private var watchdog: CollectiveWatchdog?
+    /// The allreduces started and not yet waited for (capacity kept: starting allocates nothing
+    /// once a step has run).
+    private var requests: [MPI_Request] = []
 
     /// Initialises MPI (`MPI_Init`, unless already done) and joins `MPI_COMM_WORLD`.
     ///
@@ -74,6 +78,31 @@ public final class MPICommunicator: Communicator {
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
         guard size > 1, let base = buffer.baseAddress else { return }
         timed { MPI_Allreduce(swiftmlp_mpi_in_place(), base, Int32(buffer.count), swiftmlp_mpi_float(), swiftmlp_mpi_sum(), world) }
+    }
+
+    /// `MPI_Iallreduce(MPI_IN_PLACE, x, count, MPI_FLOAT, MPI_SUM, world, &request)`.
+    public func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
+        guard size > 1, let base = buffer.baseAddress else { return }
+        var request = swiftmlp_mpi_request_null()
+        let status = MPI_Iallreduce(swiftmlp_mpi_in_place(), base, Int32(buffer.count), swiftmlp_mpi_float(), swiftmlp_mpi_sum(),
+                                    world, &request)
+        precondition(status == swiftmlp_mpi_success(), "MPICommunicator: MPI_Iallreduce failed with code \(status)")
+        requests.append(request)
+    }
+
+    /// `MPI_Testall` on the started allreduces (finished ones become `MPI_REQUEST_NULL`).
+    public func progressAllreduces() {
+        guard !requests.isEmpty else { return }
+        var done: Int32 = 0
+        MPI_Testall(Int32(requests.count), &requests, &done, swiftmlp_mpi_statuses_ignore())
+    }
+
+    /// `MPI_Waitall` on the started allreduces, under the deadline. Only the time blocked here
+    /// counts in ``secondsCommunicating``: what ran behind the backward pass was hidden.
+    public func waitForAllreduces() {
+        guard !requests.isEmpty else { return }
+        timed { MPI_Waitall(Int32(requests.count), &requests, swiftmlp_mpi_statuses_ignore()) }
+        requests.removeAll(keepingCapacity: true)
     }
 
     public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) {
