@@ -17,9 +17,9 @@ NATIVE := -Xswiftc -target-cpu -Xswiftc native $(CPU_DEFINES)
 NOTRAITS := .build-notraits
 MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
-APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
+APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin iproute2
 
-.PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: peers-env bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed bench-hosts clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -76,7 +76,7 @@ test-native: deps
 ## Data-parallel training: the MPI trait in its own scratch folder, then the tests that run mpirun.
 test-mpi: deps-mpi
 	@if command -v mpirun >/dev/null && pkg-config --exists ompi-c; then \
-	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter DistributedTests 2>&1 | tee -a $(TEST_LOG); \
+	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter 'Distributed(Hosts)?Tests' 2>&1 | tee -a $(TEST_LOG); \
 	else echo "Open MPI not found (mpirun, pkg-config ompi-c): MPI tests skipped"; fi
 
 ## The main job: train 784-256-128-10 with BatchNorm, ReLU and Dropout 0.2 after each hidden layer on
@@ -122,6 +122,12 @@ test-alloc: deps
 ## Samples/s and communication share for 1, 2 and 4 ranks (Fashion-MNIST).
 bench-distributed: deps-mpi deps-data
 	Benchmarks/distributed.sh
+
+## The same across test hosts (network namespaces, Open MPI over TCP, shaped links; needs root):
+## 1, 2 and 4 hosts, 1 Gbit/s and 10 Gbit/s, global batch 128 and 1024.
+bench-hosts: deps-mpi deps-data
+	@mkdir -p out
+	Benchmarks/distributed-hosts.sh --json out/hosts.json
 
 ## The test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer (.build-asan, .build-tsan).
 sanitize: deps

@@ -54,6 +54,8 @@ struct Train: ParsableCommand {
     var verify = false
     @Flag(help: "Data-parallel training over MPI: run as `mpirun -np N mlp train --distributed ...` (mlp built with --traits MPI).")
     var distributed = false
+    @Option(help: "With --distributed: seconds a rank waits for the others in one collective before it stops with an error (a host or its network gone).")
+    var distributedTimeout = 120.0
 
     /// The built-in two-spirals set is small (1000 points) and wants more, smaller steps than
     /// an image set: its defaults differ, and any flag given wins.
@@ -76,12 +78,15 @@ struct Train: ParsableCommand {
         }
         if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
         if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
+        guard distributedTimeout > 0 && distributedTimeout <= 86_400 else {
+            throw CommandError("--distributed-timeout must be in (0, 86400] seconds, got \(distributedTimeout)")
+        }
         if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
         try checkpointOptions.validate(initFile: initFile, patience: patience, distributed: distributed)
     }
 
     func run() throws {
-        let communicator = try DistributedRun.communicator(distributed: distributed)
+        let communicator = try DistributedRun.communicator(distributed: distributed, timeout: distributedTimeout)
         try DistributedRun.naming(communicator) {
             let session = try TrainingSession(command: self, communicator: communicator)
             try session.run()

@@ -22,6 +22,19 @@ public protocol Communicator: AnyObject {
     /// x_i <- sum_r x_i^(r). Every rank receives the same sums.
     func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>)
 
+    /// Starts ``allreduceSum(_:)`` on `buffer` and may return before it is done: the sums are
+    /// in `buffer` once ``waitForAllreduces()`` returns, and nothing may touch `buffer` until
+    /// then. Several may be in flight, on disjoint buffers; every rank starts the same ones in
+    /// the same order. The default runs the blocking ``allreduceSum(_:)`` at once.
+    func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>)
+
+    /// Lets the started allreduces advance (MPI moves a non-blocking collective only inside its
+    /// own calls); the default does nothing.
+    func progressAllreduces()
+
+    /// Returns once every started allreduce has finished; the default returns at once.
+    func waitForAllreduces()
+
     /// Copies `root`'s `buffer` into every other rank's `buffer` (same length on all ranks).
     func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int)
 
@@ -30,6 +43,10 @@ public protocol Communicator: AnyObject {
 }
 
 extension Communicator {
+    public func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) { allreduceSum(buffer) }
+    public func progressAllreduces() {}
+    public func waitForAllreduces() {}
+
     /// Whether this is rank 0, the one that initialises, prints and saves.
     public var isRoot: Bool { rank == 0 }
 

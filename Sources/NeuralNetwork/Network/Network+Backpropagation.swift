@@ -68,8 +68,11 @@ extension Network {
     ///
     /// The loss writes its error into the output layer's gradient buffer, fused with the layer's
     /// activation when it has one (Delta^L = A^L - Y for softmax and cross-entropy); then each
-    /// layer, from the output down, turns dC/dA^l into its parameter gradients and dC/dA^{l-1}.
-    func backward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend, random: RandomStream) {
+    /// layer, from the output down, turns dC/dA^l into its parameter gradients and dC/dA^{l-1},
+    /// and `finished(l)` is called as soon as layer l's gradients are complete (where a
+    /// ``GradientExchange`` starts sending them).
+    func backward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend, random: RandomStream,
+                  finished: (Int) -> Void = { _ in }) {
         let last = kinds.count - 1
         let (activation, z) = lossOperands(workspace)
         loss.outputError(preactivation: z, output: workspace.outputs[last], target: workspace.targets, rows: n,
@@ -81,6 +84,7 @@ extension Network {
                 let offset = arena.layerOffsets[l]
                 kinds[l].backward(Self.pass(workspace, layer: l, rows: n, parameters: parameters + offset, offset: offset,
                                             fused: fused && l == last, phase: .training, random: random, backend: backend))
+                finished(l)
             }
         }
     }

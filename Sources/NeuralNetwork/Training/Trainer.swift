@@ -22,11 +22,15 @@ public struct TrainingOptions: Sendable, Hashable {
     public var restoresBestNetwork: Bool
     /// The learning rate per epoch, scaling the optimizer's base rate.
     public var schedule: LearningRateSchedule
+    /// With several ranks: the size in bytes at which the gradients are cut into buckets that are
+    /// sent while the backward pass goes on (``GradientExchange``); nil sends them all in one
+    /// allreduce after the backward pass. Either way the sums are the same.
+    public var allreduceBucketBytes: Int?
 
     /// Options; every default is listed in the signature (and validated by ``Trainer``).
     public init(batchSize: Int = 32, epochs: Int = 10, shuffle: Bool = true, seed: UInt64 = 1,
                 validationFraction: Double = 0, patience: Int? = nil, restoresBestNetwork: Bool = false,
-                schedule: LearningRateSchedule = .constant) {
+                schedule: LearningRateSchedule = .constant, allreduceBucketBytes: Int? = nil) {
         self.batchSize = batchSize
         self.epochs = epochs
         self.shuffle = shuffle
@@ -35,6 +39,7 @@ public struct TrainingOptions: Sendable, Hashable {
         self.patience = patience
         self.restoresBestNetwork = restoresBestNetwork
         self.schedule = schedule
+        self.allreduceBucketBytes = allreduceBucketBytes
     }
 }
 
@@ -155,6 +160,9 @@ public final class Trainer<O: Optimizer> {
         if let patience = options.patience, patience < 1 {
             throw .invalidOption(name: "patience", value: "\(patience)", expected: "at least 1")
         }
+        if let bytes = options.allreduceBucketBytes, bytes < 1 {
+            throw .invalidOption(name: "allreduceBucketBytes", value: "\(bytes)", expected: "at least 1, or nil for one allreduce")
+        }
         self.network = network
         self.optimizer = optimizer
         self.memory = OptimizerMemory(for: optimizer, network: network)
@@ -162,7 +170,10 @@ public final class Trainer<O: Optimizer> {
         self.options = options
         self.generator = SeededGenerator(seed: options.seed)
         self.communicator = communicator
-        exchange = communicator.size > 1 ? GradientExchange(communicator: communicator) : nil
+        exchange = communicator.size > 1
+            ? GradientExchange(communicator: communicator, arena: network.arena,
+                               bucketFloats: options.allreduceBucketBytes.map { max(1, $0 / 4) })
+            : nil
         communicator.broadcastParameters(of: &self.network)
     }
 
@@ -211,11 +222,17 @@ public final class Trainer<O: Optimizer> {
             totals.lossSum = network.lossSum(workspace, rows: n)
             // The outputs are those of the forward pass before the update.
             if countingCorrect { totals.correct = network.correctCount(workspace, rows: n) }
-            if totals.lossSum.isFinite { network.backward(workspace, rows: n, backend: backend, random: random) }
         }
         // Every rank takes part whatever its loss, so none waits forever; a non-finite loss
-        // anywhere makes the global sum non-finite and no rank updates.
-        if let exchange { totals = exchange.allreduce(workspace, totals) }
+        // anywhere makes the global sum non-finite and no rank updates. The exchange starts
+        // sending gradients while the backward pass goes on (GradientExchange's buckets).
+        exchange?.begin(workspace, totals)
+        if n > 0 && totals.lossSum.isFinite {
+            network.backward(workspace, rows: n, backend: backend, random: random) { layer in
+                exchange?.finished(layer: layer, workspace)
+            }
+        }
+        if let exchange { totals = exchange.finish(workspace) }
         guard totals.lossSum.isFinite, totals.rows > 0 else { return totals }
         memory.apply(optimizer, to: &network, workspace: workspace, learningRate: learningRate)
         // BatchNorm keeps per-rank batch statistics (as DDP does by default): each rank's
