@@ -36,7 +36,7 @@ public final class MPICommunicator: Communicator {
     private var watchdog: CollectiveWatchdog?
     /// The allreduces started and not yet waited for (capacity kept: starting allocates nothing
     /// once a step has run).
-    private var requests: [MPI_Request] = []
+    private var requests: [MPI_Request?] = []
 
     /// Initialises MPI (`MPI_Init`, unless already done) and joins `MPI_COMM_WORLD`.
     ///
@@ -83,7 +83,7 @@ public final class MPICommunicator: Communicator {
     /// `MPI_Iallreduce(MPI_IN_PLACE, x, count, MPI_FLOAT, MPI_SUM, world, &request)`.
     public func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
         guard size > 1, let base = buffer.baseAddress else { return }
-        var request = swiftmlp_mpi_request_null()
+        var request: MPI_Request? = swiftmlp_mpi_request_null()
         let status = MPI_Iallreduce(swiftmlp_mpi_in_place(), base, Int32(buffer.count), swiftmlp_mpi_float(), swiftmlp_mpi_sum(),
                                     world, &request)
         precondition(status == swiftmlp_mpi_success(), "MPICommunicator: MPI_Iallreduce failed with code \(status)")
