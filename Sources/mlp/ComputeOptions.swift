@@ -11,7 +11,7 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "GEMM backend: openblas, swift, auto or reference (default: $SWIFTMLP_BACKEND, else auto).")
     var backend: String?
 
-    @Option(help: "Threads per matrix product (default: the number of online cores).")
+    @Option(parsing: .unconditional, help: "Threads per matrix product (default: the number of online cores).")
     var threads: Int?
 
     /// The chosen backend kind.

@@ -14,7 +14,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "CSV: the label column, 1-based index or header name (default: the first column).")
     var labelColumn: String?
 
-    @Option(help: "CSV regression: the number of target columns at the end of each row (instead of a label column).")
+    @Option(parsing: .unconditional, help: "CSV regression: the number of target columns at the end of each row (instead of a label column).")
     var targets: Int?
 
     /// The training set and, for an IDX folder, its test set.

@@ -10,11 +10,11 @@ struct GradCheck: ParsableCommand {
 
     @OptionGroup var architectureOptions: ArchitectureOptions
     @OptionGroup var compute: ComputeOptions
-    @Option(help: "Samples in the checked batch.")
+    @Option(parsing: .unconditional, help: "Samples in the checked batch.")
     var batchSize = 8
-    @Option(help: "Seed of the weights, inputs and targets.")
+    @Option(parsing: .unconditional, help: "Seed of the weights, inputs and targets.")
     var seed: UInt64 = 1
-    @Option(help: "The largest acceptable relative error.")
+    @Option(parsing: .unconditional, help: "The largest acceptable relative error.")
     var tolerance = 1e-3
 
     func run() throws {

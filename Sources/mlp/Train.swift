@@ -20,13 +20,13 @@ struct Train: ParsableCommand {
 
     @Option(help: "Update rule: sgd, momentum, nesterov, rmsprop, adam, adamw.")
     var optimizer = "adam"
-    @Option(help: "Learning rate eta (default: the optimizer's own, 0.001 for adam; 0.01 on the built-in spirals).")
+    @Option(parsing: .unconditional, help: "Learning rate eta (default: the optimizer's own, 0.001 for adam; 0.01 on the built-in spirals).")
     var learningRate: Float?
-    @Option(name: .customLong("batch-size"), help: "Samples per mini-batch (default 128; 32 on the built-in spirals).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per mini-batch (default 128; 32 on the built-in spirals).")
     var batchSizeOption: Int?
-    @Option(name: .customLong("epochs"), help: "Passes over the training data (default 10; 50 on the built-in spirals).")
+    @Option(name: .customLong("epochs"), parsing: .unconditional, help: "Passes over the training data (default 10; 50 on the built-in spirals).")
     var epochsOption: Int?
-    @Option(help: "Seed of the initial weights and of the shuffling.")
+    @Option(parsing: .unconditional, help: "Seed of the initial weights and of the shuffling.")
     var seed: UInt64 = 1
     @Option(help: "Weight initializer: xavier-uniform, xavier-normal, he-normal, lecun-normal, normal[:sigma].")
     var initializer = "xavier-uniform"
@@ -36,11 +36,11 @@ struct Train: ParsableCommand {
     var save: String?
     @Flag(help: "Take the mini-batches in file order instead of shuffling each epoch.")
     var noShuffle = false
-    @Option(help: "The last fraction of the training data held out for validation.")
+    @Option(parsing: .unconditional, help: "The last fraction of the training data held out for validation.")
     var validationSplit = 0.0
-    @Option(help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
+    @Option(parsing: .unconditional, help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
     var weightDecay: Float?
-    @Option(help: "Stop after this many epochs without a lower validation (or training) loss.")
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation (or training) loss.")
     var patience: Int?
     @Option(help: "Learning-rate schedule: constant, step:FACTOR:EVERY (multiply by FACTOR every EVERY epochs), cosine.")
     var schedule = "constant"
@@ -132,6 +132,7 @@ struct TrainingSession {
             }
         }
 
+        try OutputFiles.check(command, training: training)
         let primary = try DistributedRun.compute(command.compute, communicator).make()
         if command.verify {
             let other: BackendKind = primary.name == "swift" ? (BackendKind.isOpenBLASCompiled ? .openblas : .reference) : .swift
