@@ -126,14 +126,18 @@ public struct Dataset: Sendable, Equatable {
         return Dataset(count: indices.count, featureCount: featureCount, features: newFeatures, targets: newTargets)
     }
 
+    /// The number of samples ``splitValidation(fraction:)`` holds out: `fraction * count`, rounded.
+    public func validationCount(fraction: Double) -> Int {
+        Int((Double(count) * fraction).rounded())
+    }
+
     /// Splits off the last `fraction` of the samples (in file order) as a validation set,
     /// as Keras's `validation_split` does.
     ///
     /// - Precondition: `0 <= fraction < 1`.
     public func splitValidation(fraction: Double) -> (training: Dataset, validation: Dataset) {
         precondition(fraction >= 0 && fraction < 1, "Dataset: validation fraction \(fraction) outside [0, 1)")
-        let validationCount = Int((Double(count) * fraction).rounded())
-        let cut = count - validationCount
+        let cut = count - validationCount(fraction: fraction)
         return (subset(0..<cut), subset(cut..<count))
     }
 }

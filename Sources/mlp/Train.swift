@@ -173,12 +173,15 @@ struct TrainingSession {
     private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions, scheduleName: String) throws {
         let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options, communicator: communicator)
         let isRoot = communicator.isRoot, communicatingBefore = communicator.secondsCommunicating
-        let checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
+        var checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
             network: network, optimizer: optimizer, options: options, schedule: scheduleName, backend: backend,
             data: command.dataOptions.data.map { String($0.split(separator: "/").last ?? "") } ?? "built-in two spirals",
             training: training))
         // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it).
-        let resumedEpoch = try checkpoints.prepare(trainer, handlesInterrupt: communicator.size == 1)
+        let trainingRows = training.count - training.validationCount(fraction: options.validationFraction)
+        let batchRows = max(min(options.batchSize, trainingRows), 1)
+        let resumedEpoch = try checkpoints.prepare(trainer, batchesPerEpoch: (trainingRows + batchRows - 1) / batchRows,
+                                                   handlesInterrupt: communicator.size == 1)
         var checkpointFailure: CommandError?
         var log = TrainingLog(json: command.json, epochs: command.epochs)
         if !command.json, resumedEpoch > 0 {

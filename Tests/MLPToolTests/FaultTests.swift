@@ -27,7 +27,8 @@ import Glibc
         let run = try measuredRun(arguments, timeout: 30)
         #expect(run.exitStatus == 1, "\(arguments): \(run.standardError)", sourceLocation: sourceLocation)
         #expect(run.standardError == "Error: " + error + "\n", sourceLocation: sourceLocation)
-        #expect(FolderSnapshot(scene.folder) == before, "\(arguments) changed the folder", sourceLocation: sourceLocation)
+        let after = FolderSnapshot(scene.folder)
+        #expect(after == before, "\(arguments) changed \(after.differences(from: before))", sourceLocation: sourceLocation)
     }
 
     // MARK: 1. Saving replaces only what it may
@@ -83,5 +84,70 @@ import Glibc
         #expect(stat(p("new.st"), &status) == 0 && status.st_mode & 0o7777 == 0o644)
         before.entries["new.st"] = FolderSnapshot(scene.folder).entries["new.st"]
         #expect(FolderSnapshot(scene.folder) == before)
+    }
+
+    // MARK: 2. The checkpoint folder owns only what it wrote
+
+    @Test func theCheckpointFolderRemovesOnlyItsOwnFilesAndIsLocked() throws {
+        let scene = try Scene()
+        let p = scene.path
+        let run = ["train", "--layers", "2,8,2", "--seed", "3", "--backend", "swift", "--threads", "1"]
+        #expect(try measuredRun(run + ["--epochs", "1", "--checkpoint", p("run")]).exitStatus == 0)
+        // The user's things inside the folder, and a folder outside it that links point to.
+        mkdir(p("outside"), 0o755)
+        for name in ["model.safetensors", "optimizer.safetensors", "manifest.json"] { try URL(fileURLWithPath: p("outside/" + name)).write("mine") }
+        mkdir(p("run/epoch-2019-photos"), 0o755)
+        try URL(fileURLWithPath: p("run/epoch-2019-photos/beach.jpg")).write("a photo")
+        symlink("../outside", p("run/epoch-9"))
+        symlink("../outside", p("run/.epoch-6.partial"))
+        mkdir(p("run/epoch-8"), 0o755)
+        try URL(fileURLWithPath: p("run/epoch-8/manifest.json")).write("{}")
+        try URL(fileURLWithPath: p("run/epoch-8/notes.txt")).write("my notes")
+        let user = ["outside", "run/epoch-2019-photos", "run/epoch-2019-photos/beach.jpg", "run/epoch-9", "run/.epoch-6.partial",
+                    "run/epoch-8", "run/epoch-8/manifest.json", "run/epoch-8/notes.txt", "outside/model.safetensors",
+                    "outside/optimizer.safetensors", "outside/manifest.json", "data.csv"]
+        let before = FolderSnapshot(scene.folder).entries.filter { user.contains($0.key) }
+        #expect(before.count == user.count)
+
+        // Two more epochs: each removes the previous checkpoint, and only that.
+        let resumed = try measuredRun(run + ["--epochs", "3", "--resume", p("run")])
+        #expect(resumed.exitStatus == 0, "\(resumed.standardError)")
+        #expect(FolderSnapshot(scene.folder).entries.filter { user.contains($0.key) } == before)
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: p("run")))
+        #expect(names == ["latest", "epoch-3", ".lock", "epoch-2019-photos", "epoch-9", ".epoch-6.partial", "epoch-8"])
+
+        // A folder holding a checkpoint this run cannot read is not replaced: a newer version, a broken link.
+        try FileManager.default.copyItem(atPath: p("run"), toPath: p("newer"))
+        let manifest = p("newer/epoch-3/manifest.json")
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try URL(fileURLWithPath: manifest).write(text.replacingOccurrences(of: "\"version\":1", with: "\"version\":2"))
+        try Self.expectRefused(scene, run + ["--epochs", "1", "--checkpoint", p("newer")],
+                               error: "--checkpoint \(p("newer")) holds a checkpoint this run cannot read (\(manifest): expected \"version\": 1); "
+                                   + "it is left as it is: choose another folder")
+        mkdir(p("broken"), 0o755)
+        symlink("epoch-4", p("broken/latest"))
+        try Self.expectRefused(scene, run + ["--epochs", "1", "--checkpoint", p("broken")],
+                               error: "--checkpoint \(p("broken")) holds a checkpoint this run cannot read "
+                                   + "(\(p("broken/epoch-4/manifest.json")): \(p("broken/epoch-4/manifest.json")): no such file); "
+                                   + "it is left as it is: choose another folder")
+        // --resume A --checkpoint B, where B holds another run's checkpoint.
+        let otherRun = ["train", "--layers", "2,8,2", "--seed", "4", "--backend", "swift", "--threads", "1"]
+        #expect(try measuredRun(otherRun + ["--epochs", "1", "--checkpoint", p("other")]).exitStatus == 0)
+        try Self.expectRefused(scene, run + ["--epochs", "4", "--resume", p("run"), "--checkpoint", p("other")],
+                               error: "--checkpoint \(p("other")) holds another run's checkpoint: seed differs: the checkpoint has '4', "
+                                   + "this run '3' (a resumed run needs the options it was started with)")
+
+        // Two runs on one folder: the second is refused while the first holds the lock.
+        let first = try StartedTool(run + ["--epochs", "100000", "--checkpoint", p("busy")])
+        let deadline = Date().addingTimeInterval(30)
+        while !(try first.standardError()).contains("training "), Date() < deadline { usleep(20_000) }
+        for second in [run + ["--epochs", "1", "--checkpoint", p("busy")], run + ["--epochs", "100000", "--resume", p("busy")]] {
+            let refused = try measuredRun(second, timeout: 30)
+            #expect(refused.exitStatus == 1)
+            #expect(refused.standardError == "Error: \(second[second.count - 2]) \(p("busy")): another run is using this checkpoint folder (its .lock is locked)\n"
+                    || refused.standardError.hasPrefix("Error: --resume \(p("busy")): no checkpoint here"), "\(refused.standardError)")
+        }
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
     }
 }

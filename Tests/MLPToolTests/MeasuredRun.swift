@@ -90,6 +90,11 @@ struct FolderSnapshot: Equatable {
         }
         visit("")
     }
+
+    /// The paths whose entries differ (added, removed or changed), sorted.
+    func differences(from other: FolderSnapshot) -> [String] {
+        Set(entries.keys).union(other.entries.keys).filter { entries[$0] != other.entries[$0] }.sorted()
+    }
 }
 
 /// Whether this process may create device nodes (root with CAP_MKNOD).
