@@ -8,11 +8,9 @@ extension Architecture {
     public var parameterCount: Int? {
         var total = 0
         for layer in layers {
-            let (rows, rowsOverflow) = layer.outputSize.multipliedReportingOverflow(by: layer.pieces)
-            let (perRow, columnsOverflow) = layer.inputSize.addingReportingOverflow(1)
-            let (count, countOverflow) = rows.multipliedReportingOverflow(by: perRow)
-            let (sum, sumOverflow) = total.addingReportingOverflow(count)
-            guard !(rowsOverflow || columnsOverflow || countOverflow || sumOverflow) else { return nil }
+            guard let perRow = CheckedSize.sum(layer.inputSize, 1),
+                  let count = CheckedSize.product(layer.outputSize, layer.pieces, perRow),
+                  let sum = CheckedSize.sum(total, count) else { return nil }
             total = sum
         }
         return total
@@ -20,9 +18,7 @@ extension Architecture {
 
     /// Bytes of `Float` storage for the parameters (4 per parameter), or nil on overflow.
     public var parameterByteCount: Int? {
-        guard let count = parameterCount else { return nil }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
-        return overflow ? nil : bytes
+        parameterCount.flatMap { CheckedSize.product($0, MemoryLayout<Float>.size) }
     }
 }
 

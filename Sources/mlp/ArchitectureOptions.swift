@@ -36,8 +36,10 @@ struct ArchitectureOptions: ParsableArguments {
         return sizes
     }
 
-    /// The architecture the flags describe; `defaultSizes` stands in for `--layers` when it is absent.
-    func architecture(defaultSizes: [Int]) throws -> Architecture {
+    /// The architecture the flags describe; `defaultSizes` stands in for `--layers` when it is
+    /// absent. For `regression` (real-valued targets, `--targets N`) the default output is
+    /// identity, whose default loss is quadratic; otherwise softmax with cross-entropy.
+    func architecture(defaultSizes: [Int], regression: Bool = false) throws -> Architecture {
         let sizes = try sizes() ?? defaultSizes
         let hiddenName = activation ?? "relu"
         var hidden = Activation.relu
@@ -52,7 +54,7 @@ struct ArchitectureOptions: ParsableArguments {
             hidden = try Self.activation(hiddenName, flag: "--activation")
             guard hidden != .softmax else { throw CommandError("--activation: softmax is for the output layer only (use --output softmax)") }
         }
-        let outputActivation = try Self.activation(output ?? "softmax", flag: "--output")
+        let outputActivation = try Self.activation(output ?? (regression ? "identity" : "softmax"), flag: "--output")
         let lossValue: Loss
         if let loss {
             guard let parsed = Loss(rawValue: loss) else {

@@ -31,6 +31,14 @@ struct DataOptions: ParsableArguments {
         return (try CSVDataset.load(data, targets: try csvTargets(classCount: classCount)), nil)
     }
 
+    /// The data to evaluate a model on: an IDX folder's test set alone (its training set is not
+    /// read), or a CSV file as a whole.
+    func loadForEvaluation(classCount: Int) throws -> Dataset {
+        guard let data else { throw CommandError("no --data given") }
+        if BinaryFile.isFolder(atPath: data) { return try IDXFolder.loadTestSet(data, classCount: classCount) }
+        return try load(classCount: classCount).training
+    }
+
     func csvTargets(classCount: Int?) throws -> CSVTargets {
         if let targets {
             guard targets >= 1 else { throw CommandError("--targets must be at least 1, got \(targets)") }

@@ -20,6 +20,11 @@ struct GradCheck: ParsableCommand {
     func run() throws {
         guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, got \(batchSize)") }
         let architecture = try architectureOptions.architecture(defaultSizes: [4, 5, 3])
+        let width = max(architecture.sizes.first ?? 1, architecture.sizes.last ?? 1)
+        guard let bytes = CheckedSize.product(batchSize, width, 2 * MemoryLayout<Float>.size), bytes <= ModelSizeLimit.physicalMemory() / 2 else {
+            throw CommandError("--batch-size \(batchSize): a batch of \(batchSize) rows of \(width) values needs more than half this machine's "
+                               + "\(ModelSizeLimit.byteText(ModelSizeLimit.physicalMemory())) of memory")
+        }
         let network = try architecture.makeNetwork(initializer: .xavierNormal, biasInitializer: .normal(standardDeviation: 0.1), seed: seed)
         var generator = SeededGenerator(seed: seed &+ 1)
         let inputs = Matrix(rows: batchSize, columns: network.inputSize,

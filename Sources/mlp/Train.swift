@@ -75,7 +75,7 @@ struct Train: ParsableCommand {
             throw CommandError("--validation-split must be in [0, 1), got \(validationSplit)")
         }
         if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
-        if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
+        if compute.threads != nil { _ = try compute.threadCount() }
         if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
         try checkpointOptions.validate(initFile: initFile, patience: patience, distributed: distributed)
     }
@@ -114,16 +114,21 @@ struct TrainingSession {
             test = nil
         }
         let defaultSizes = [training.featureCount, 64, 64, training.targetWidth]
+        let regression = training.labels == nil
+        let held = training.validationCount(fraction: command.validationSplit)
+        guard held < training.count else {
+            throw CommandError("--validation-split \(command.validationSplit) holds out all \(training.count) samples; none are left to train on")
+        }
 
         // With several ranks, rank 0 alone initialises or reads --init, and sends the network to the others.
         network = try DistributedRun.fromRoot(communicator) { [training] in
             if let initFile = command.initFile {
-                let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
+                let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression) : nil
                 let network = try Network(contentsOfFile: initFile, architecture: architecture)
                 try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
                 return network
             } else {
-                let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
+                let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression)
                 try Self.check(architecture.sizes, against: training, what: "--layers")
                 guard let initializer = Initializer(name: command.initializer) else {
                     throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
@@ -132,6 +137,7 @@ struct TrainingSession {
             }
         }
 
+        if let test { try Self.check(network.sizes, against: test, what: "the network (for the test set)") }
         try OutputFiles.check(command, training: training)
         let primary = try DistributedRun.compute(command.compute, communicator).make()
         if command.verify {
@@ -182,7 +188,11 @@ struct TrainingSession {
         let batchRows = max(min(options.batchSize, trainingRows), 1)
         let resumedEpoch = try checkpoints.prepare(trainer, batchesPerEpoch: (trainingRows + batchRows - 1) / batchRows,
                                                    handlesInterrupt: communicator.size == 1)
-        var checkpointFailure: CommandError?
+        var checkpointFailure: CommandError?, reportFailure: CommandError?
+        // Regression: MSE, MAE and R^2 per epoch on the same training and validation rows as the trainer's.
+        let regressionParts: (training: Dataset, validation: Dataset?)? = training.labels != nil ? nil
+            : options.validationFraction > 0 ? { let (t, v) = training.splitValidation(fraction: options.validationFraction); return (t, v) }()
+            : (training, nil)
         var log = TrainingLog(json: command.json, epochs: command.epochs)
         if !command.json, resumedEpoch > 0 {
             writeToStandardError("resuming from \(command.checkpointOptions.resume ?? "") after epoch \(resumedEpoch)\n")
@@ -207,12 +217,25 @@ struct TrainingSession {
             onEpoch: { report in
                 guard isRoot else { return }
                 progress.finishLine()
-                let testResult = test.flatMap { try? trainer.evaluate($0) }
-                log.record(report, test: testResult)
+                var testResult: Evaluation?, figures: TrainingLog.RegressionFigures?
+                do {
+                    testResult = try test.map { try trainer.evaluate($0) }
+                    figures = try regressionParts.map { parts in
+                        TrainingLog.RegressionFigures(
+                            training: try trainer.network.regressionMetrics(on: parts.training, backend: backend)!,
+                            validation: try parts.validation.flatMap { try trainer.network.regressionMetrics(on: $0, backend: backend) },
+                            test: try test.flatMap { try trainer.network.regressionMetrics(on: $0, backend: backend) })
+                    }
+                } catch {
+                    reportFailure = reportFailure ?? CommandError("after epoch \(report.epoch): \(error)")
+                    trainer.stopRequested = true
+                }
+                log.record(report, test: testResult, regression: figures)
                 checkpointFailure = checkpointFailure ?? checkpoints.afterEpoch(report.epoch, trainer: trainer)
                 ResidentMemory.log(epoch: report.epoch)
             })
         if let checkpointFailure { throw checkpointFailure }
+        if let reportFailure { throw reportFailure }
         let lastEpoch = history.epochs.last?.epoch ?? resumedEpoch
         if let interruption = checkpoints.interruption(lastEpoch: lastEpoch, epochs: options.epochs) { throw interruption }
         let trained = trainer.network

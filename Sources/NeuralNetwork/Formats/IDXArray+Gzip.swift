@@ -22,19 +22,22 @@ extension IDXArray {
                 throw .implausibleSize(file: fileName, dimensions: dimensions, compressedBytes: input.count)
             }
 
+            // The header's claim is not trusted with memory: the array grows with what actually
+            // inflates (doubling, from at most 4 times the compressed size), so a small file
+            // whose header promises gigabytes fails having allocated about what it holds.
+            var elements = [UInt8]()
+            elements.reserveCapacity(min(elementCount, max(4 * input.count, 1 << 16)))
             var produced = 0
-            var failure: IDXError?
-            let elements = [UInt8](unsafeUninitializedCapacity: elementCount) { buffer, initialized in
-                do throws(IDXError) {
-                    produced = try inflater.read(into: UnsafeMutableRawBufferPointer(buffer))
-                } catch {
-                    failure = error
+            while produced < elementCount {
+                let want = min(elementCount - produced, max(elements.capacity - produced, 1 << 16))
+                elements.append(contentsOf: repeatElement(0, count: want))
+                let got = try inflater.read(into: &elements, produced..<(produced + want))
+                produced += got
+                if got < want {
+                    elements.removeLast(want - got)
+                    break
                 }
-                // Uninitialized bytes are never exposed: a short read throws below.
-                if produced < elementCount { (buffer.baseAddress! + produced).initialize(repeating: 0, count: elementCount - produced) }
-                initialized = elementCount
             }
-            if let failure { throw failure }
             let extra = try inflater.countRemaining()
             guard produced == elementCount, extra == 0 else {
                 throw .dataLengthMismatch(file: fileName, dimensions: dimensions, expected: elementCount, actual: produced + extra)
