@@ -39,7 +39,7 @@ struct MLP: ParsableCommand {
             if code == .success {
                 print(fullMessage(for: error))
             } else if code != .failure || !(error is ExitCode) {
-                let message = self.message(for: error)
+                let message = printable(self.message(for: error))  // it may quote a file's bytes
                 writeToStandardError((message.hasPrefix("Error: ") ? message : "Error: " + message) + "\n")
             }
         }

@@ -72,7 +72,7 @@ public enum IDXFolder {
             throw .labelOutOfRange(file: labelsFile, index: index, label: Int(labels.bytes[index]), classCount: classCount)
         }
         return Dataset(
-            count: count,
+            checked: count,
             featureCount: images.bytes.count / count,
             features: .bytes(images.bytes, scale: pixelScale),
             targets: .classes(labels.bytes.map { Int32($0) }, classCount: classCount)
