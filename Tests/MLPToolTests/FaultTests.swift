@@ -150,4 +150,280 @@ import Glibc
         kill(first.process.processIdentifier, SIGKILL)
         first.process.waitUntilExit()
     }
+
+    // MARK: 3. Numbers from files and flags never trap
+
+    @Test func sizesFromFilesAndFlagsAreCheckedNotTrapped() throws {
+        let scene = try Scene()
+        let p = scene.path
+        // A model whose metadata says maxout with 2^40 outputs of 2^40 pieces (one tensor, 8 bytes).
+        let architecture = #"{\"layers\":[{\"kind\":\"maxout\",\"inputSize\":2,\"outputSize\":1099511627776,\"pieces\":1099511627776},"#
+            + #"{\"kind\":\"dense\",\"inputSize\":1099511627776,\"outputSize\":3,\"activation\":\"softmax\"}],\"loss\":\"cross-entropy\"}"#
+        try writeSafeTensors(p("maxout.st"), header: #"{"__metadata__":{"architecture":""# + architecture
+                             + #""},"layers.0.weight":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]}}"#, dataBytes: 8)
+        let overflow = "\(p("maxout.st")): metadata 'architecture': the layers' parameter count overflows a 64-bit integer"
+        for arguments in [["info", p("maxout.st")], ["evaluate", "--model", p("maxout.st"), "--data", p("data.csv")],
+                          ["predict", "--model", p("maxout.st"), "--input", p("data.csv")],
+                          ["train", "--init", p("maxout.st"), "--data", p("data.csv")]] {
+            try Self.expectRefused(scene, arguments, error: overflow)
+        }
+        let data = ["train", "--data", p("data.csv"), "--epochs", "1"]
+        try Self.expectRefused(scene, data + ["--layers", "2,9223372036854775807,3"],
+                               error: "--layers 2,9223372036854775807,3: the parameter count overflows a 64-bit integer")
+        try Self.expectRefused(scene, data + ["--layers", "2,4,3", "--activation", "maxout:4611686018427387904"],
+                               error: "--layers 2,4,3: the parameter count overflows a 64-bit integer")
+        let gradcheck = try measuredRun(["gradcheck", "--batch-size", "4611686018427387904"])
+        #expect(gradcheck.exitStatus == 1 && gradcheck.errorLine.hasPrefix(
+            "Error: --batch-size 4611686018427387904: a batch of 4611686018427387904 rows of 4 values needs more than half this machine's "))
+        // The largest batch size trains (on the rows there are).
+        let largest = try measuredRun(data + ["--layers", "2,4,3", "--batch-size", "9223372036854775807"])
+        #expect(largest.exitStatus == 0, "\(largest.standardError)")
+
+        // A checkpoint whose optimizer step is 2^63 - 1.
+        #expect(try measuredRun(data + ["--layers", "2,4,3", "--checkpoint", p("run")]).exitStatus == 0)
+        try rewriteSafeTensorsHeader(p("run/epoch-1/optimizer.safetensors")) { $0.replacingOccurrences(of: #""step":"1""#, with: #""step":"9223372036854775807""#) }
+        try Self.expectRefused(scene, data.dropLast() + ["2", "--layers", "2,4,3", "--resume", p("run")],
+                               error: "--resume \(p("run")): the optimizer state counts 9223372036854775807 steps, but 1 epoch(s) of 1 batches make 1; the checkpoint is corrupt")
+    }
+
+    // MARK: 4. Memory follows the data, not the claims
+
+    @Test func memoryIsSizedByTheDataNotByFlagsOrHeaders() throws {
+        let scene = try Scene()
+        let p = scene.path
+        let bound = 200 * 1024  // KiB of peak RSS: a debug mlp and its libraries take about 30 MB
+        // --batch-size 2,000,000 on 30 rows: buffers for 30 rows (before: 2,000,000 x 256 x 4 bytes x several).
+        let batch = try measuredRun(["train", "--data", p("data.csv"), "--layers", "2,256,3", "--epochs", "1", "--batch-size", "2000000"])
+        #expect(batch.exitStatus == 0 && batch.peakKiB < bound, "\(batch.peakKiB) KiB: \(batch.standardError)")
+        // One row of 1,000,000 features with the default batch of 128: one row of buffers (before: 512 MB of inputs alone).
+        var wide = "0"
+        wide.reserveCapacity(2_000_010)
+        for _ in 0..<1_000_000 { wide += ",1" }
+        try URL(fileURLWithPath: p("wide.csv")).write(wide + "\n")
+        let row = try measuredRun(["train", "--data", p("wide.csv"), "--layers", "1000000,2", "--epochs", "1"])
+        #expect(row.exitStatus == 0 && row.peakKiB < bound, "\(row.peakKiB) KiB: \(row.standardError)")
+        // A 2.2 MB gzip IDX file whose header claims 2.16 GB: fails having inflated what is there.
+        mkdir(p("bomb"), 0o755)
+        var payload = idxHeader([2_755_000, 28, 28])
+        var state: UInt64 = 7
+        for _ in 0..<(2_200_000 / 8) {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            payload += withUnsafeBytes(of: state) { Array($0) }
+        }
+        try Data(storedGzip(payload)).write(to: URL(fileURLWithPath: p("bomb/train-images-idx3-ubyte.gz")))
+        let before = FolderSnapshot(scene.folder)
+        let bomb = try measuredRun(["train", "--data", p("bomb")])
+        #expect(bomb.exitStatus == 1 && bomb.peakKiB < bound, "\(bomb.peakKiB) KiB")
+        #expect(bomb.standardError == "Error: \(p("bomb/train-images-idx3-ubyte.gz")): dimensions [2755000, 28, 28] need 2159920000 data bytes "
+                + "after the 16-byte header, found 2200000\n")
+        #expect(FolderSnapshot(scene.folder) == before)
+    }
+
+    // MARK: 5. No silent wrong results
+
+    @Test func wrongSetupsAreErrorsAndRegressionReportsRegression() throws {
+        let scene = try Scene()
+        let p = scene.path
+        // Regression by default with --targets: identity output, quadratic loss, MSE/MAE/R^2 per epoch, predict prints values.
+        var csv = "x1,x2,y\n", features = "x1,x2\n", targets: [Double] = []
+        for i in 0..<200 {
+            let x1 = Double(i % 20) / 10 - 1, x2 = Double(i / 20) / 5 - 1, y = 2 * x1 - x2 + 0.5
+            csv += "\(x1),\(x2),\(y)\n"; features += "\(x1),\(x2)\n"; targets.append(y)
+        }
+        try URL(fileURLWithPath: p("linear.csv")).write(csv)
+        try URL(fileURLWithPath: p("features.csv")).write(features)
+        let trained = try measuredRun(["train", "--data", p("linear.csv"), "--targets", "1", "--epochs", "40", "--no-shuffle", "--json",
+                                       "--save", p("linear.st")])
+        #expect(trained.exitStatus == 0, "\(trained.standardError)")
+        let info = try measuredRun(["info", p("linear.st")])
+        #expect(info.standardOutput.hasPrefix("architecture  2-64(relu)-64(relu)-1(identity), quadratic\n"), "\(info.standardOutput)")
+        let last = try JSONSerialization.jsonObject(with: Data(trained.standardOutput.split(separator: "\n").last!.utf8)) as! [String: Any]
+        #expect(last["accuracy"] == nil)
+        let predicted = try measuredRun(["predict", "--model", p("linear.st"), "--input", p("features.csv")])
+        let values = predicted.standardOutput.split(separator: "\n").map { Double($0)! }
+        #expect(values.count == 200 && Set(values.map { $0.rounded() }).count > 2, "values, not classes")
+        // The reported figures, recomputed here from predict's values (the network after the last epoch).
+        let mean = targets.reduce(0, +) / 200
+        let squared = zip(values, targets).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+        let mse = squared / 200, mae = zip(values, targets).map { abs($0 - $1) }.reduce(0, +) / 200
+        let r2 = 1 - squared / targets.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+        for (key, reference) in [("mse", mse), ("mae", mae), ("r2", r2)] {
+            let reported = last[key] as! Double
+            #expect(abs(reported - reference) <= 1e-5 * max(1, abs(reference)), "\(key): \(reported) vs \(reference)")
+        }
+        #expect(r2 > 0.95, "learns a linear function: R^2 \(r2)")
+
+        let data = ["train", "--data", p("data.csv"), "--layers", "2,4,3"]
+        try Self.expectRefused(scene, data + ["--validation-split", "0.999"],
+                               error: "--validation-split 0.999 holds out all 30 samples; none are left to train on")
+        // A test set whose images have another size.
+        mkdir(p("idx"), 0o755)
+        let files: [(String, [UInt8])] = [("train-images-idx3-ubyte", idxHeader([2, 2, 2]) + [UInt8](repeating: 9, count: 8)),
+                                          ("train-labels-idx1-ubyte", idxHeader([2]) + [0, 1]),
+                                          ("t10k-images-idx3-ubyte", idxHeader([1, 3, 3]) + [UInt8](repeating: 9, count: 9)),
+                                          ("t10k-labels-idx1-ubyte", idxHeader([1]) + [1])]
+        for (name, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: p("idx/" + name))) }
+        try Self.expectRefused(scene, ["train", "--data", p("idx"), "--epochs", "1"],
+                               error: "\(p("idx/t10k-images-idx3-ubyte")): images of shape [3, 3], but \(p("idx/train-images-idx3-ubyte")) has [2, 2]; "
+                                   + "a test set must match its training set")
+        // Resuming: other data of the same shape and name, another label column, fewer epochs than done.
+        var twoLabels = "a,b,x\n"
+        for i in 0..<30 { twoLabels += "\(i % 3),\((i / 3) % 3),\(Double(i) / 10)\n" }
+        try URL(fileURLWithPath: p("labels.csv")).write(twoLabels)
+        let run = ["train", "--layers", "2,4,3", "--backend", "swift", "--threads", "1"]
+        #expect(try measuredRun(run + ["--data", p("labels.csv"), "--epochs", "2", "--checkpoint", p("run")]).exitStatus == 0)
+        for variant in [["--label-column", "b"], ["--label-column", "2"]] {
+            let refused = try measuredRun(run + ["--data", p("labels.csv"), "--epochs", "3", "--resume", p("run")] + variant)
+            #expect(refused.exitStatus == 1 && refused.errorLine.hasPrefix("Error: --resume \(p("run")): data differs: the checkpoint has 'labels.csv, 30 samples of 2 features, fingerprint "),
+                    "\(refused.standardError)")
+        }
+        mkdir(p("other"), 0o755)
+        try URL(fileURLWithPath: p("other/labels.csv")).write(twoLabels.replacingOccurrences(of: ",0.5\n", with: ",0.25\n"))
+        let other = try measuredRun(run + ["--data", p("other/labels.csv"), "--epochs", "3", "--resume", p("run")])
+        #expect(other.exitStatus == 1 && other.errorLine.hasPrefix("Error: --resume \(p("run")): data differs"), "\(other.standardError)")
+        try Self.expectRefused(scene, run + ["--data", p("labels.csv"), "--epochs", "1", "--resume", p("run"), "--save", p("model.st")],
+                               error: "--resume \(p("run")): the checkpoint is after epoch 2, but --epochs is 1; give --epochs 2 or more "
+                                   + "(the total, not the epochs still to run)")
+    }
+
+    // MARK: 6. Output that cannot be written is an error
+
+    @Test func failedWritesToStandardOutputAreErrors() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let scene = try Scene()
+        let p = scene.path
+        #expect(try measuredRun(["train", "--data", p("data.csv"), "--layers", "2,4,3", "--epochs", "1", "--save", p("model.st")]).exitStatus == 0)
+        let error = "Error: standard output: write failed: No space left on device (the output is incomplete)"
+        try URL(fileURLWithPath: p("features.csv")).write("x,y\n1,2\n3,4\n")
+        for arguments in [["predict", "--model", p("model.st"), "--input", p("features.csv")], ["info", p("model.st")],
+                          ["evaluate", "--model", p("model.st"), "--data", p("data.csv")],
+                          ["train", "--data", p("data.csv"), "--layers", "2,4,3", "--epochs", "2", "--json"],
+                          ["gradcheck"]] {
+            let run = try measuredRun(arguments, standardOutputPath: "/dev/full")
+            #expect(run.exitStatus == 1, "\(arguments)")
+            #expect(run.standardError.split(separator: "\n").last.map(String.init) == error, "\(arguments): \(run.standardError)")
+        }
+    }
+
+    // MARK: 7. Nothing hangs
+
+    @Test func specialFilesHugeManifestsAndThreadCountsDoNotHang() throws {
+        let scene = try Scene()
+        let p = scene.path
+        mkfifo(p("pipe"), 0o644)
+        mkdir(p("idx"), 0o755)
+        mkfifo(p("idx/train-images-idx3-ubyte"), 0o644)
+        if isRoot { mknod(p("zero"), S_IFCHR | 0o666, dev_t((1 << 8) | 5)) }  // a copy of /dev/zero's node: endless bytes
+        let fifo = "a FIFO, not a regular file; left as it is"
+        var cases: [([String], String)] = [
+            (["train", "--data", p("pipe")], "\(p("pipe")): \(fifo)"),
+            (["train", "--data", p("idx")], "\(p("idx/train-images-idx3-ubyte")): \(fifo)"),
+            (["info", p("pipe")], "\(p("pipe")): \(fifo)"),
+            (["predict", "--model", p("pipe"), "--input", p("data.csv")], "\(p("pipe")): \(fifo)"),
+            (["train", "--data", p("data.csv"), "--init", p("pipe")], "\(p("pipe")): \(fifo)"),
+            (["train", "--threads", "10000"], "--threads 10000: at most \(max(64, ProcessInfo.processInfo.activeProcessorCount)) (64, or the number of cores when there are more)"),
+        ]
+        if isRoot { cases.append((["train", "--data", p("zero")], "\(p("zero")): a character device, not a regular file; left as it is")) }
+        for (arguments, error) in cases {
+            let started = Date()
+            try Self.expectRefused(scene, arguments, error: error)
+            #expect(Date().timeIntervalSince(started) < 10, "\(arguments) took too long")
+        }
+        // A manifest whose epoch is 10^12: against its folder's name, against --epochs, against the step count.
+        let run = ["train", "--data", p("data.csv"), "--layers", "2,4,3", "--backend", "swift", "--threads", "1"]
+        #expect(try measuredRun(run + ["--epochs", "1", "--checkpoint", p("run")]).exitStatus == 0)
+        let manifest = p("run/epoch-1/manifest.json")
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try URL(fileURLWithPath: manifest).write(text.replacingOccurrences(of: "\"epoch\":1,", with: "\"epoch\":1000000000000,"))
+        let big = "1000000000000"
+        for (arguments, error) in [
+            (run + ["--epochs", "2", "--resume", p("run")],
+             "--resume \(manifest): \"epoch\": \(big) does not match its folder's name epoch-1"),
+        ] as [([String], String)] {
+            let started = Date()
+            try Self.expectRefused(scene, arguments, error: error)
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+        rename(p("run/epoch-1"), p("run/epoch-\(big)"))
+        unlink(p("run/latest"))
+        symlink("epoch-\(big)", p("run/latest"))
+        for (arguments, error) in [
+            (run + ["--epochs", "2", "--resume", p("run")],
+             "--resume \(p("run")): the checkpoint is after epoch \(big), but --epochs is 2; give --epochs \(big) or more (the total, not the epochs still to run)"),
+            (run + ["--epochs", big, "--resume", p("run")],
+             "--resume \(p("run")): the optimizer state counts 1 steps, but \(big) epoch(s) of 1 batches make \(big); the checkpoint is corrupt"),
+        ] as [([String], String)] {
+            let started = Date()
+            try Self.expectRefused(scene, arguments, error: error)
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
+
+    // MARK: 8. What can be checked before training is
+
+    @Test func outputsAreCheckedBeforeTraining() throws {
+        let scene = try Scene()
+        let p = scene.path
+        var wide = "label,a,b,c\n"
+        for i in 0..<30 { wide += "\(i % 2),\(i),\(i * 2),\(i * 3)\n" }
+        try URL(fileURLWithPath: p("three.csv")).write(wide)
+        // 100,000 epochs would take minutes: each refusal comes before the first.
+        let long = ["train", "--data", p("data.csv"), "--layers", "2,4,3", "--epochs", "100000"]
+        for (arguments, error) in [
+            (long + ["--plot", p("missing/curves.svg")], "--plot \(p("missing/curves.svg")): cannot save: its folder: No such file or directory (any existing file is unchanged)"),
+            (long + ["--save", p("data.csv/model.st")], "--save \(p("data.csv/model.st")): cannot save: Not a directory (any existing file is unchanged)"),
+            (long + ["--save", p("m.st"), "--plot-boundary", p("m.st")], "--plot-boundary \(p("m.st")): also given to --save; one file cannot hold both"),
+            (["train", "--data", p("three.csv"), "--epochs", "100000", "--plot-boundary", p("b.svg")],
+             "--plot-boundary needs 2-D inputs with class labels; the data has 3 features"),
+            (["train", "--data", p("data.csv"), "--targets", "1", "--epochs", "100000", "--plot-boundary", p("b.svg")],
+             "--plot-boundary needs 2-D inputs with class labels; the data has 2 features and regression targets"),
+        ] as [([String], String)] {
+            let started = Date()
+            try Self.expectRefused(scene, arguments, error: error)
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
+
+    // MARK: 10. The smaller ones
+
+    @Test func smallerEdgesHoldToo() throws {
+        let scene = try Scene()
+        let p = scene.path
+        // Terminal escapes in tensor names and metadata, and in a CSV cell quoted by an error.
+        try writeSafeTensors(p("escape.st"), header: #"{"__metadata__":{"note\u001b[31m":"red\u001b[0m"},"#
+                             + #""a\u001b]0;title\u0007":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 8)
+        let info = try measuredRun(["info", p("escape.st")])
+        #expect(info.exitStatus == 0)
+        #expect(info.standardOutput.hasSuffix("tensors\n  a\\u{1B}]0;title\\u{7}  [2]\nmetadata\n  note\\u{1B}[31m: red\\u{1B}[0m\n"), "\(info.standardOutput)")
+        try URL(fileURLWithPath: p("escape.csv")).write("0,1,2\n1,\u{1b}[2J,3\n")
+        try Self.expectRefused(scene, ["train", "--data", p("escape.csv")],
+                               error: "\(p("escape.csv")): line 2, column 2: expected a number, found '\\u{1B}[2J'")
+        // Negative numbers after numeric flags are values, reported by range.
+        for (arguments, error) in [(["--epochs", "-1"], "--epochs must be at least 1, got -1"),
+                                   (["--learning-rate", "-0.5"], "--learning-rate must be a finite number >= 0, got -0.5"),
+                                   (["--threads", "-2"], "--threads must be at least 1, got -2"),
+                                   (["--batch-size", "-3"], "--batch-size must be at least 1, got -3")] {
+            try Self.expectRefused(scene, ["train"] + arguments, error: error)
+        }
+        // Lines ended by a lone carriage return.
+        try URL(fileURLWithPath: p("mac.csv")).write("label,x\r0,1\r1,2\r0,3\r1,4\r")
+        let mac = try measuredRun(["train", "--data", p("mac.csv"), "--epochs", "1"])
+        #expect(mac.exitStatus == 0 && mac.standardError.contains(" on 4 samples "), "\(mac.standardError)")
+        // A corrupt Adam state is reported as corrupt.
+        let run = ["train", "--data", p("data.csv"), "--layers", "2,4,3", "--backend", "swift", "--threads", "1"]
+        #expect(try measuredRun(run + ["--epochs", "1", "--checkpoint", p("run")]).exitStatus == 0)
+        try poke(p("run/epoch-1/optimizer.safetensors"), tensor: "layers.0.weight", index: 8 + 5, value: .nan)
+        try Self.expectRefused(scene, run + ["--epochs", "2", "--resume", p("run")],
+                               error: "--resume \(p("run")): optimizer memory must be a finite number >= 0 (the optimizer state is corrupt), "
+                                   + "got 'variance' of layer 0 weight 5 is nan")
+        // evaluate reads only the test set: the training images are a FIFO it must not open.
+        mkdir(p("idx"), 0o755)
+        mkfifo(p("idx/train-images-idx3-ubyte"), 0o644)
+        try Data(idxHeader([2]) + [0, 1]).write(to: URL(fileURLWithPath: p("idx/train-labels-idx1-ubyte")))
+        try Data(idxHeader([2, 1, 2]) + [0, 255, 255, 0]).write(to: URL(fileURLWithPath: p("idx/t10k-images-idx3-ubyte")))
+        try Data(idxHeader([2]) + [1, 0]).write(to: URL(fileURLWithPath: p("idx/t10k-labels-idx1-ubyte")))
+        #expect(try measuredRun(["train", "--data", p("data.csv"), "--layers", "2,4,3", "--epochs", "1", "--save", p("m.st")]).exitStatus == 0)
+        let evaluated = try measuredRun(["evaluate", "--model", p("m.st"), "--data", p("idx")], timeout: 10)
+        #expect(evaluated.exitStatus == 0 && evaluated.standardOutput.hasPrefix("samples   2\n"), "\(evaluated.standardError)")
+    }
 }
