@@ -168,7 +168,7 @@ public final class Trainer<O: Optimizer> {
         if let workspace, workspace.fits(network, rows: rows) { return workspace }
         // Sized by the rows actually stepped (train passes min(batch size, data rows)), never by
         // the flag alone: --batch-size 2,000,000 on 200 rows allocates for 200.
-        let fresh = Workspace(for: network, capacity: rows)
+        let fresh = Workspace(for: network, capacity: max(rows, 1))
         workspace = fresh
         return fresh
     }

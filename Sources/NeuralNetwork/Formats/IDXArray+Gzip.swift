@@ -26,18 +26,26 @@ extension IDXArray {
             // inflates (doubling, from at most 4 times the compressed size), so a small file
             // whose header promises gigabytes fails having allocated about what it holds.
             var elements = [UInt8]()
-            elements.reserveCapacity(min(elementCount, max(4 * input.count, 1 << 16)))
             var produced = 0
-            while produced < elementCount {
-                let want = min(elementCount - produced, max(elements.capacity - produced, 1 << 16))
-                elements.append(contentsOf: repeatElement(0, count: want))
-                let got = try inflater.read(into: &elements, produced..<(produced + want))
-                produced += got
-                if got < want {
-                    elements.removeLast(want - got)
-                    break
+            var capacity = min(elementCount, max(4 * input.count, 1 << 16))
+            var failure: IDXError?
+            while failure == nil {
+                let previous = elements
+                elements = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                    previous.withUnsafeBufferPointer { old in
+                        if let base = old.baseAddress { buffer.baseAddress!.initialize(from: base, count: produced) }
+                    }
+                    do throws(IDXError) {
+                        produced += try inflater.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[produced..<capacity])))
+                    } catch {
+                        failure = error
+                    }
+                    initialized = produced
                 }
+                if produced < capacity || capacity == elementCount { break }  // the stream ended, or the array is full
+                capacity = min(elementCount, 2 * capacity)
             }
+            if let failure { throw failure }
             let extra = try inflater.countRemaining()
             guard produced == elementCount, extra == 0 else {
                 throw .dataLengthMismatch(file: fileName, dimensions: dimensions, expected: elementCount, actual: produced + extra)
