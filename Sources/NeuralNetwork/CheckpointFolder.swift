@@ -15,7 +15,8 @@ import Darwin
 /// - `latest`: a symbolic link (never anything else);
 /// - `epoch-N`, `epoch-N-b` and the unfinished `.epoch-N.partial`, `.epoch-N-b.partial`
 ///   (N decimal digits): real folders, not links, holding nothing but regular files named
-///   `model.safetensors`, `optimizer.safetensors` and `manifest.json`;
+///   `model.safetensors`, `optimizer.safetensors` and `manifest.json` (or a killed write's
+///   temporary file of one of them, `.model.safetensors.tmp-XXXXXX`);
 /// - `.lock`: the lock file, a regular file (left in place).
 ///
 /// Everything else in the folder is the user's and is never touched: `epoch-2019-photos`, a
@@ -112,13 +113,23 @@ public final class CheckpointFolder {
         guard (status.st_mode & S_IFMT) == S_IFDIR else { return false }
         let names = try BinaryFile.contentsOfFolder(atPath: path)
         for file in names {
-            guard fileNames.contains(file), lstat(path + "/" + file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+            guard isWrittenFileName(file), lstat(path + "/" + file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
         }
         for file in names where unlink(path + "/" + file) != 0 && errno != ENOENT {
             throw .unwritable(path: path + "/" + file, reason: BinaryFile.systemMessage(errno))
         }
         guard rmdir(path) == 0 || errno == ENOENT else { throw .unwritable(path: path, reason: BinaryFile.systemMessage(errno)) }
         return true
+    }
+
+    /// One of a checkpoint's files, or the temporary file of a write of one that was killed
+    /// (`.model.safetensors.tmp-XXXXXX`, see ``BinaryFile/writeAtomically(_:toPath:)``).
+    static func isWrittenFileName(_ name: String) -> Bool {
+        if fileNames.contains(name) { return true }
+        return fileNames.contains { file in
+            let prefix = "." + file + BinaryFile.temporaryInfix
+            return name.hasPrefix(prefix) && name.utf8.count == prefix.utf8.count + 6
+        }
     }
 
     /// Makes room for a new checkpoint entry `name`: removes a leftover of ours there.

@@ -112,6 +112,9 @@ import Glibc
         mkdir(p("run/epoch-8"), 0o755)
         try URL(fileURLWithPath: p("run/epoch-8/manifest.json")).write("{}")
         try URL(fileURLWithPath: p("run/epoch-8/notes.txt")).write("my notes")
+        // What a run killed while writing epoch 2 leaves: its partial folder with a temporary file.
+        mkdir(p("run/.epoch-2.partial"), 0o755)
+        try URL(fileURLWithPath: p("run/.epoch-2.partial/.model.safetensors.tmp-Ab12Cd")).write("half a model")
         let user = ["outside", "run/epoch-2019-photos", "run/epoch-2019-photos/beach.jpg", "run/epoch-9", "run/.epoch-6.partial",
                     "run/epoch-8", "run/epoch-8/manifest.json", "run/epoch-8/notes.txt", "outside/model.safetensors",
                     "outside/optimizer.safetensors", "outside/manifest.json", "data.csv"]
