@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// Folder operations for multi-file atomic saves (checkpoints): create, list, flush, remove,
+/// Folder operations for multi-file atomic saves (checkpoints): create, list, flush, rename,
 /// and a symbolic link replaced in one `rename`.
 ///
 /// `rename(2)` replaces a file or a symbolic link atomically, but not a non-empty folder;
