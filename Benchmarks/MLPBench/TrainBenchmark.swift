@@ -217,7 +217,7 @@ struct TrainBenchmark: ParsableCommand {
         let count = 60_000, width = 784
         let bytes = (0..<(count * width)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let labels = (0..<count).map { _ in Int32.random(in: 0..<10, using: &generator) }
-        let training = Dataset(count: count, featureCount: width, features: .bytes(bytes, scale: 1 / 255),
+        let training = try! Dataset(count: count, featureCount: width, features: .bytes(bytes, scale: 1 / 255),
                                targets: .classes(labels, classCount: 10))
         return (BenchmarkData(training: training, test: nil),
                 "random data (\(data) not readable): timings valid, accuracy meaningless")

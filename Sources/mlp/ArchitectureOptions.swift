@@ -53,8 +53,10 @@ struct ArchitectureOptions: ParsableArguments {
         return sizes
     }
 
-    /// The architecture the flags describe; `defaultSizes` stands in for `--layers` when it is absent.
-    func architecture(defaultSizes: [Int]) throws -> Architecture {
+    /// The architecture the flags describe; `defaultSizes` stands in for `--layers` when it is
+    /// absent. For `regression` (real-valued targets, `--targets N`) the default output is
+    /// identity, whose default loss is quadratic; otherwise softmax with cross-entropy.
+    func architecture(defaultSizes: [Int], regression: Bool = false) throws -> Architecture {
         if let specified = try specifiedArchitecture(inputSize: defaultSizes.first) {
             try ModelSizeLimit.check(specified, flag: "--spec")
             return specified
@@ -73,7 +75,7 @@ struct ArchitectureOptions: ParsableArguments {
             hidden = try Self.activation(hiddenName, flag: "--activation")
             guard hidden != .softmax else { throw CommandError("--activation: softmax is for the output layer only (use --output softmax)") }
         }
-        let outputActivation = try Self.activation(output ?? "softmax", flag: "--output")
+        let outputActivation = try Self.activation(output ?? (regression ? "identity" : "softmax"), flag: "--output")
         let lossValue = try lossValue(output: outputActivation)
         if let dropout, !(dropout >= 0 && dropout < 1) {
             throw CommandError("--dropout: \(dropout); expected a probability in [0, 1)")

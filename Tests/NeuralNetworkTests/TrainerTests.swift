@@ -108,7 +108,7 @@ struct TrainerTests {
     @Test func evaluationOverClassLabels() throws {
         let network = try Network(layers: [.dense(try Dense(weights: Matrix([[1, 0], [0, 1]]), bias: [0, 0], activation: .softmax))],
                                   loss: .crossEntropy)
-        let data = Dataset(count: 4, featureCount: 2, features: .floats([2, 0, 0, 2, 3, 1, 1, 3]),
+        let data = try Dataset(count: 4, featureCount: 2, features: .floats([2, 0, 0, 2, 3, 1, 1, 3]),
                            targets: .classes([0, 1, 1, 1], classCount: 2))
         let evaluation = try network.evaluate(data, batchSize: 3, backend: ReferenceBackend())
         #expect(evaluation.count == 4 && evaluation.accuracy == 0.75)

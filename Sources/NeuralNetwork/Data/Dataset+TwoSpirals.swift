@@ -30,6 +30,6 @@ extension Dataset {
                 labels.append(Int32(c))
             }
         }
-        return Dataset(count: count, featureCount: 2, features: .floats(features), targets: .classes(labels, classCount: 2))
+        return Dataset(checked: count, featureCount: 2, features: .floats(features), targets: .classes(labels, classCount: 2))
     }
 }

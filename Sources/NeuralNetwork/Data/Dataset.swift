@@ -31,21 +31,39 @@ public struct Dataset: Sendable, Equatable {
 
     /// A data set; checks that the storage sizes agree and labels are in range.
     ///
-    /// - Precondition: storage sizes match `count`, `featureCount` and the target width, and
-    ///   every label lies in `0..<classCount` (loaders check this first and throw).
-    public init(count: Int, featureCount: Int, features: Features, targets: Targets) {
-        precondition(count >= 0 && featureCount >= 0, "Dataset: negative shape")
+    /// - Throws: ``DatasetError`` naming what does not fit: a negative shape, a size that
+    ///   overflows, storage of another size than `count` rows, a class count below 1 or a label
+    ///   outside `0..<classCount`.
+    public init(count: Int, featureCount: Int, features: Features, targets: Targets) throws(DatasetError) {
+        guard count >= 0, featureCount >= 0 else { throw .negativeShape(count: count, featureCount: featureCount) }
+        guard let featureTotal = CheckedSize.product(count, featureCount) else {
+            throw .sizeOverflow(count: count, width: featureCount)
+        }
+        let featureStorage: Int
         switch features {
-        case .bytes(let b, _): precondition(b.count == count * featureCount, "Dataset: \(b.count) feature bytes for \(count)x\(featureCount)")
-        case .floats(let f): precondition(f.count == count * featureCount, "Dataset: \(f.count) features for \(count)x\(featureCount)")
+        case .bytes(let bytes, _): featureStorage = bytes.count
+        case .floats(let floats): featureStorage = floats.count
+        }
+        guard featureStorage == featureTotal else {
+            throw .storageMismatch(what: "features", expected: featureTotal, got: featureStorage)
         }
         switch targets {
         case .classes(let labels, let classCount):
-            precondition(labels.count == count, "Dataset: \(labels.count) labels for \(count) samples")
-            precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classCount }, "Dataset: label outside 0..<\(classCount)")
-        case .values(let v, let width):
-            precondition(v.count == count * width, "Dataset: \(v.count) target values for \(count)x\(width)")
+            guard classCount >= 1 else { throw .invalidClassCount(classCount) }
+            guard labels.count == count else { throw .storageMismatch(what: "labels", expected: count, got: labels.count) }
+            if let index = labels.firstIndex(where: { $0 < 0 || Int($0) >= classCount }) {
+                throw .labelOutOfRange(index: index, label: Int(labels[index]), classCount: classCount)
+            }
+        case .values(let values, let width):
+            guard width >= 0 else { throw .negativeShape(count: count, featureCount: width) }
+            guard let total = CheckedSize.product(count, width) else { throw .sizeOverflow(count: count, width: width) }
+            guard values.count == total else { throw .storageMismatch(what: "target values", expected: total, got: values.count) }
         }
+        self.init(checked: count, featureCount: featureCount, features: features, targets: targets)
+    }
+
+    /// A data set whose sizes and labels the caller has already checked (loaders, subsets).
+    init(checked count: Int, featureCount: Int, features: Features, targets: Targets) {
         self.count = count
         self.featureCount = featureCount
         self.features = features
@@ -123,7 +141,12 @@ public struct Dataset: Sendable, Equatable {
             for i in indices { out.append(contentsOf: values[(i * width)..<((i + 1) * width)]) }
             newTargets = .values(out, width: width)
         }
-        return Dataset(count: indices.count, featureCount: featureCount, features: newFeatures, targets: newTargets)
+        return Dataset(checked: indices.count, featureCount: featureCount, features: newFeatures, targets: newTargets)
+    }
+
+    /// The number of samples ``splitValidation(fraction:)`` holds out: `fraction * count`, rounded.
+    public func validationCount(fraction: Double) -> Int {
+        Int((Double(count) * fraction).rounded())
     }
 
     /// Splits off the last `fraction` of the samples (in file order) as a validation set,
@@ -132,8 +155,7 @@ public struct Dataset: Sendable, Equatable {
     /// - Precondition: `0 <= fraction < 1`.
     public func splitValidation(fraction: Double) -> (training: Dataset, validation: Dataset) {
         precondition(fraction >= 0 && fraction < 1, "Dataset: validation fraction \(fraction) outside [0, 1)")
-        let validationCount = Int((Double(count) * fraction).rounded())
-        let cut = count - validationCount
+        let cut = count - validationCount(fraction: fraction)
         return (subset(0..<cut), subset(cut..<count))
     }
 }

@@ -8,17 +8,16 @@ extension Architecture {
     public var parameterCount: Int? {
         var total = 0
         for layer in layers {
-            let (rows, rowsOverflow) = layer.outputSize.multipliedReportingOverflow(by: layer.pieces)
             // Dense and Maxout: rows x (inputs + 1); BatchNorm: 4 per feature plus a count; LayerNorm: 2 per feature.
-            let (perRow, columnsOverflow): (Int, Bool) = switch layer.kind {
-            case .dense, .maxout: layer.inputSize.addingReportingOverflow(1)
-            case .batchNorm: (4, false)
-            case .layerNorm: (2, false)
-            case .dropout, .activation: (0, false)
+            let perRow: Int? = switch layer.kind {
+            case .dense, .maxout: CheckedSize.sum(layer.inputSize, 1)
+            case .batchNorm: 4
+            case .layerNorm: 2
+            case .dropout, .activation: 0
             }
-            let (count, countOverflow) = rows.multipliedReportingOverflow(by: perRow)
-            let (sum, sumOverflow) = total.addingReportingOverflow(count)
-            guard !(rowsOverflow || columnsOverflow || countOverflow || sumOverflow) else { return nil }
+            guard let perRow,
+                  let count = CheckedSize.product(layer.outputSize, layer.pieces, perRow),
+                  let sum = CheckedSize.sum(total, count) else { return nil }
             total = sum
         }
         return total
@@ -26,9 +25,7 @@ extension Architecture {
 
     /// Bytes of `Float` storage for the parameters (4 per parameter), or nil on overflow.
     public var parameterByteCount: Int? {
-        guard let count = parameterCount else { return nil }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
-        return overflow ? nil : bytes
+        parameterCount.flatMap { CheckedSize.product($0, MemoryLayout<Float>.size) }
     }
 }
 

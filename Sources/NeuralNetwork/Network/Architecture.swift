@@ -241,6 +241,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
             }
         }
         self.init(layers: layers, loss: loss)
+        guard parameterCount != nil else { throw ArchitectureError(problem: "the layers' parameter count overflows a 64-bit integer") }
     }
 }
 

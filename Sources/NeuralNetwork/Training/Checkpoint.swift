@@ -18,6 +18,7 @@
 /// `DIR`, then replaces the `latest` link by `rename` and only then removes older epoch
 /// folders. A crash at any point leaves `latest` naming a complete checkpoint (the previous
 /// one until the link switches), and a leftover `.partial` folder is removed by the next write.
+/// What the folder owns and removes, and its lock, are ``CheckpointFolder``'s.
 /// `DIR/latest/model.safetensors` is always a loadable model.
 public struct Checkpoint: Sendable, Equatable {
     /// The run's state after ``TrainingState/epoch``.
@@ -57,29 +58,23 @@ public struct Checkpoint: Sendable, Equatable {
             var name = Self.folderName(epoch: state.epoch)
             if current == name { name += "-b" }
             let partial = folder + "/." + name + ".partial", final = folder + "/" + name
-            try BinaryFile.removeFolder(atPath: partial)
+            try CheckpointFolder.checkLatestLink(in: folder)
+            try CheckpointFolder.clearEntry("." + name + ".partial", in: folder)
             try BinaryFile.makeFolder(atPath: partial)
             try state.network.save(toFile: partial + "/model.safetensors")
             try optimizerFile.save(toFile: partial + "/optimizer.safetensors")
             try BinaryFile.writeAtomically(Array(manifest.serialized.utf8), toPath: partial + "/manifest.json")
             try BinaryFile.synchronizeFolder(atPath: partial)
-            try BinaryFile.removeFolder(atPath: final)  // a stale one from an abandoned run
+            try CheckpointFolder.clearEntry(name, in: folder)  // a stale one from an abandoned run
             try BinaryFile.renameItem(atPath: partial, toPath: final)
             try BinaryFile.synchronizeFolder(atPath: folder)
             try BinaryFile.replaceSymbolicLink(atPath: latest, target: name)
             try BinaryFile.synchronizeFolder(atPath: folder)
-            // Only now is the old checkpoint unreferenced.
-            for entry in try BinaryFile.contentsOfFolder(atPath: folder) where entry != name && Self.isCheckpointFolder(entry) {
-                try BinaryFile.removeFolder(atPath: folder + "/" + entry)
-            }
+            // Only now is the old checkpoint unreferenced; only what CheckpointFolder recognises goes.
+            try CheckpointFolder.removeOlderEntries(in: folder, keeping: name)
         } catch {
             throw CheckpointError(path: folder, problem: error.description)
         }
-    }
-
-    /// `epoch-N` or a leftover `.epoch-N.partial`.
-    private static func isCheckpointFolder(_ name: String) -> Bool {
-        name.hasPrefix("epoch-") || (name.hasPrefix(".epoch-") && name.hasSuffix(".partial"))
     }
 
     /// The optimizer memory as tensors named and shaped after the network's trainable tensors
@@ -143,6 +138,7 @@ public struct Checkpoint: Sendable, Equatable {
         guard manifest["format"]?.stringValue == Self.format else { throw bad("expected \"format\": \"\(Self.format)\"") }
         guard manifest["version"]?.intValue == Self.version else { throw bad("expected \"version\": \(Self.version)") }
         guard let epoch = manifest["epoch"]?.intValue, epoch >= 1 else { throw bad("expected a positive integer \"epoch\"") }
+        guard CheckpointFolder.epoch(ofEntry: name) == epoch else { throw bad("\"epoch\": \(epoch) does not match its folder's name \(name)") }
         guard let words = manifest["generator"]?.arrayValue?.compactMap({ $0.stringValue.flatMap { UInt64($0, radix: 16) } }),
               words.count == 4, let generator = try? SeededGenerator(state: words) else {
             throw bad("expected \"generator\": four 64-bit words in hexadecimal, not all zero")

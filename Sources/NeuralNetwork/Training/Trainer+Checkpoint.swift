@@ -76,6 +76,20 @@ extension Trainer {
             throw .invalidOption(name: "optimizer memory", value: "slots \(state.memory.slotNames), step \(state.memory.step)",
                                  expected: "the state of \(optimizer) on this network (slots \(fresh.slotNames))")
         }
+        // A rule's memory holds finite numbers, and variances are not negative: anything else was
+        // not written by a trainer (the run would fail with a non-finite loss and blame the learning rate).
+        for (index, tensor) in state.memory.tensors.enumerated() {
+            let perSlot = tensor.count / max(state.memory.slotNames.count, 1)
+            for (slot, name) in state.memory.slotNames.enumerated() {
+                let values = tensor[(slot * perSlot)..<((slot + 1) * perSlot)]
+                let nonNegative = name == "variance" || name == "mean-square"
+                if let bad = values.firstIndex(where: { !$0.isFinite || (nonNegative && $0 < 0) }) {
+                    throw .invalidOption(name: "optimizer memory",
+                                         value: "'\(name)' of layer \(index / 2) \(index % 2 == 0 ? "weight" : "bias") \(bad - values.startIndex) is \(values[bad])",
+                                         expected: nonNegative ? "a finite number >= 0 (the optimizer state is corrupt)" : "a finite number (the optimizer state is corrupt)")
+                }
+            }
+        }
         network = state.network
         memory = state.memory
         generator = state.generator

@@ -179,7 +179,9 @@ public final class Trainer<O: Optimizer> {
 
     private func workspace(rows: Int) -> Workspace {
         if let workspace, workspace.fits(network, rows: rows) { return workspace }
-        let fresh = Workspace(for: network, capacity: max(rows, options.batchSize))
+        // Sized by the rows actually stepped (train passes min(batch size, data rows)), never by
+        // the flag alone: --batch-size 2,000,000 on 200 rows allocates for 200.
+        let fresh = Workspace(for: network, capacity: max(rows, 1))
         workspace = fresh
         return fresh
     }
@@ -270,6 +272,11 @@ public final class Trainer<O: Optimizer> {
         let batchSize = min(options.batchSize, count)
         let batchCount = (count + batchSize - 1) / batchSize
         let accuracyApplies = network.reportsAccuracy(on: training)
+        guard let remaining = CheckedSize.product(max(options.epochs - resumedAfterEpoch, 0), batchCount),
+              CheckedSize.sum(memory.step, remaining) != nil else {
+            throw .invalidOption(name: "optimizer step", value: "\(memory.step)",
+                                 expected: "a count that \(options.epochs - resumedAfterEpoch) more epochs of \(batchCount) batches cannot overflow")
+        }
         var order = Array(0..<count)
         if resumedAfterEpoch > 0 { try restoreOrder(&order) }
         var bestLoss = Double.infinity, bestNetwork: Network?, epochsWithoutImprovement = 0

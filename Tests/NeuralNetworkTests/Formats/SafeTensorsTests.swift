@@ -136,7 +136,7 @@ struct FormatsSafeTensorsTests {
         #expect(throws: FileError.notFound(path: "/nonexistent/model.safetensors")) {
             try SafeTensors(contentsOfFile: "/nonexistent/model.safetensors")
         }
-        #expect(throws: FileError.notAFile(path: "/tmp")) { try SafeTensors(contentsOfFile: "/tmp") }
+        #expect(throws: FileError.notAFile(path: "/tmp", kind: .folder)) { try SafeTensors(contentsOfFile: "/tmp") }
     }
 
     // MARK: - Corrupt input, one typed error per case
