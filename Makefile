@@ -17,9 +17,9 @@ X86_64_V3 := -Xswiftc -target-cpu -Xswiftc haswell
 NOTRAITS := .build-notraits
 MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
-APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin
+APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin iproute2
 
-.PHONY: peers-env bench-infer bench-consumer bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed clean
+.PHONY: peers-env bench-infer bench-consumer bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed bench-hosts clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -64,8 +64,8 @@ test-notraits: deps
 	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
 
 FASHION_MNIST := /usr/share/datasets/fashion-mnist
-TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation relu --output softmax \
-	--loss cross-entropy --optimizer adam --epochs 15 --schedule cosine --backend openblas \
+TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation relu --normalization batch --dropout 0.2 \
+	--output softmax --loss cross-entropy --optimizer adam --epochs 20 --schedule cosine --backend openblas \
 	--save out/fashion-mnist.safetensors --plot out/fashion-mnist.svg
 
 ## The GEMM tests again for each micro-kernel shape: the portable one is what `swift test`
@@ -82,10 +82,11 @@ test-native: deps
 ## Data-parallel training: the MPI trait in its own scratch folder, then the tests that run mpirun.
 test-mpi: deps-mpi
 	@if command -v mpirun >/dev/null && pkg-config --exists ompi-c; then \
-	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter DistributedTests 2>&1 | tee -a $(TEST_LOG); \
+	  swift test --traits OpenBLAS,MPI --scratch-path $(MPI) --filter 'Distributed(Hosts)?Tests' 2>&1 | tee -a $(TEST_LOG); \
 	else echo "Open MPI not found (mpirun, pkg-config ompi-c): MPI tests skipped"; fi
 
-## The main job: train 784-256-128-10 on Fashion-MNIST, print test accuracy, save model and curves.
+## The main job: train 784-256-128-10 with BatchNorm, ReLU and Dropout 0.2 after each hidden layer on
+## Fashion-MNIST, print test accuracy, save model and curves.
 run: deps-data
 	@mkdir -p out
 	swift run -c release $(NATIVE) mlp train $(TRAIN_FASHION)
@@ -137,6 +138,12 @@ test-alloc: deps
 ## Samples/s and communication share for 1, 2 and 4 ranks (Fashion-MNIST).
 bench-distributed: deps-mpi deps-data
 	Benchmarks/distributed.sh
+
+## The same across test hosts (network namespaces, Open MPI over TCP, shaped links; needs root):
+## 1, 2 and 4 hosts, 1 Gbit/s and 10 Gbit/s, global batch 128 and 1024.
+bench-hosts: deps-mpi deps-data
+	@mkdir -p out
+	Benchmarks/distributed-hosts.sh --json out/hosts.json
 
 ## The test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer (.build-asan, .build-tsan).
 sanitize: deps

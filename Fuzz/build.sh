@@ -16,7 +16,7 @@ harnesses=("$@")
 # -O to fuzz what users run; -g for readable stack traces in crash reports.
 flags=(-O -g -swift-version 6 -sanitize=fuzzer,address -parse-as-library -I "$root/Sources/CZlib")
 
-sources=("$root"/Sources/NeuralNetwork/Formats/*.swift "$root/Sources/NeuralNetwork/Dataset.swift")
+sources=("$root"/Sources/NeuralNetwork/Formats/*.swift "$root/Sources/NeuralNetwork/Data/Dataset.swift")
 module="$work/module"
 mkdir -p "$module" "$work/bin"
 

@@ -6,6 +6,10 @@ Network: 784-256-128-10, ReLU hidden layers, softmax output with cross-entropy
 weights stored [out, in] like torch.nn.Linear.  The figures are meant to be put
 beside `mlp-bench` / `mlp train` figures of SwiftMLP on the same machine.
 
+Second network (implementation `torch-bn-dropout`, PyTorch only): the same sizes, loss
+and rule with BatchNorm1d, ReLU and Dropout(0.2) after each hidden Linear; steps in
+training mode, inference in eval mode.
+
 Figures per implementation (see README.md next to this file):
   step us @32/@128/@256   microseconds per SGD training step on a fixed batch
   epoch s                 seconds per shuffled epoch over 60,000 Fashion-MNIST
@@ -34,11 +38,12 @@ import time
 # Arguments and thread environment (before any numerical import)
 # --------------------------------------------------------------------------
 
-IMPLEMENTATIONS = ("numpy", "torch", "jax", "sklearn")
+IMPLEMENTATIONS = ("numpy", "torch", "jax", "sklearn", "torch-bn-dropout")
 STEP_BATCHES = (32, 128, 256)
 EPOCH_BATCH = 128
 INFER_BATCH = 1024
 LAYERS = (784, 256, 128, 10)
+DROPOUT = 0.2     # the second network's Dropout probability (see TorchBatchNormDropoutMLP)
 LEARNING_RATE = 0.1
 DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -56,7 +61,8 @@ def parse_args(argv=None):
                    help="folder with Fashion-MNIST IDX files (.gz or raw); "
                         "default %s" % DEFAULT_DATA)
     p.add_argument("--epochs", type=int, default=None,
-                   help="timed epochs, median reported (default 3, --quick 1)")
+                   help="timed epochs, median reported (default 3, --quick 1); 0 times only "
+                        "the steps and inference (no epoch time, no test accuracy)")
     p.add_argument("--repeats", type=int, default=None,
                    help="timed blocks per step/inference figure (default 7, --quick 3)")
     p.add_argument("--block-seconds", type=float, default=None,
@@ -77,6 +83,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.threads < 1:
         p.error("--threads must be >= 1")
+    if args.epochs is not None and args.epochs < 0:
+        p.error("--epochs must be >= 0")
     args.impl = [s.strip() for s in args.impl.split(",") if s.strip()]
     for name in args.impl:
         if name not in IMPLEMENTATIONS:
@@ -328,6 +336,7 @@ class TorchMLP:
     """torch.nn.Sequential of Linear/ReLU, CrossEntropyLoss, torch.optim.SGD."""
 
     name = "torch"
+    network = "standard"
 
     def __init__(self, threads):
         import torch
@@ -344,12 +353,17 @@ class TorchMLP:
         for i, (fan_in, fan_out) in enumerate(zip(LAYERS[:-1], LAYERS[1:])):
             mods.append(torch.nn.Linear(fan_in, fan_out))
             if i < len(LAYERS) - 2:
-                mods.append(torch.nn.ReLU())
+                mods += self.hidden(torch, fan_out)
         self.model = torch.nn.Sequential(*mods)
         self.linears = [m for m in mods if isinstance(m, torch.nn.Linear)]
         self.loss_fn = torch.nn.CrossEntropyLoss()   # mean over the batch
         self.opt = torch.optim.SGD(self.model.parameters(), lr=LEARNING_RATE,
                                    momentum=0.0, weight_decay=0.0)
+
+    @staticmethod
+    def hidden(torch, size):
+        """The modules after a hidden Linear of `size` outputs."""
+        return [torch.nn.ReLU()]
 
     def reset(self, params):
         with self.torch.no_grad():
@@ -383,6 +397,44 @@ class TorchMLP:
     def params_numpy(self):
         return [(l.weight.detach().numpy().copy(), l.bias.detach().numpy().copy())
                 for l in self.linears]
+
+
+class TorchBatchNormDropoutMLP(TorchMLP):
+    """The second network: 784-256-128-10 with BatchNorm1d, ReLU and Dropout(0.2) after each
+    hidden Linear (PyTorch's usual order), softmax + cross-entropy, the same SGD rule. A step
+    runs in training mode (batch statistics, running statistics updated, a fresh dropout
+    mask), inference in eval mode (running statistics, no dropout); the mode is switched only
+    when it changes, so a timed step pays for no module walk."""
+
+    name = "torch-bn-dropout"
+    network = "batchnorm-dropout"
+
+    def __init__(self, threads):
+        super().__init__(threads)
+        self.norms = [m for m in self.model if isinstance(m, self.torch.nn.BatchNorm1d)]
+        self.training = None
+
+    @staticmethod
+    def hidden(torch, size):
+        return [torch.nn.BatchNorm1d(size), torch.nn.ReLU(), torch.nn.Dropout(DROPOUT)]
+
+    def _mode(self, training):
+        if self.training is not training:
+            self.model.train(training)
+            self.training = training
+
+    def reset(self, params):
+        super().reset(params)
+        for norm in self.norms:      # PyTorch's initial state: scale 1, shift 0, statistics 0 and 1
+            norm.reset_parameters()
+
+    def step(self, x, y):
+        self._mode(True)
+        super().step(x, y)
+
+    def predict(self, x):
+        self._mode(False)
+        return super().predict(x)
 
 
 class JaxMLP:
@@ -474,25 +526,26 @@ class SklearnMLP:
         classes = np.arange(LAYERS[-1])
         model = self.factory(args.seed)
         model.partial_fit(x[:EPOCH_BATCH], y[:EPOCH_BATCH], classes=classes)   # warm-up
-        model = self.factory(args.seed)
         epoch_times = []
+        if args.epochs > 0:
+            model = self.factory(args.seed)
         for _ in range(args.epochs):
             t0 = time.perf_counter()
             model.partial_fit(x, y, classes=classes)
             epoch_times.append(time.perf_counter() - t0)
-        rec["epoch_s"] = statistics.median(epoch_times)
-        rec["epoch_s_all"] = epoch_times
-        rec["epochs"] = args.epochs
+        record_epochs(rec, epoch_times)
         batch = np.random.default_rng(args.seed).random((INFER_BATCH, 784), dtype=np.float32)
         sec, _ = time_per_call(lambda: model.predict_proba(batch), lambda: None,
                                args.block_seconds, args.repeats)
         rec["infer_samples_per_s"] = INFER_BATCH / sec
-        test_x = np.multiply(data.test_x, scale, dtype=np.float32)
-        rec["test_accuracy"] = float(np.mean(model.predict(test_x) == data.test_y))
+        if args.epochs > 0:
+            test_x = np.multiply(data.test_x, scale, dtype=np.float32)
+            rec["test_accuracy"] = float(np.mean(model.predict(test_x) == data.test_y))
         return rec
 
 
-FACTORIES = {"numpy": NumpyMLP, "torch": TorchMLP, "jax": JaxMLP, "sklearn": SklearnMLP}
+FACTORIES = {"numpy": NumpyMLP, "torch": TorchMLP, "jax": JaxMLP, "sklearn": SklearnMLP,
+             "torch-bn-dropout": TorchBatchNormDropoutMLP}
 
 # --------------------------------------------------------------------------
 # Timing
@@ -573,6 +626,9 @@ def benchmark(impl, data, args):
     sec, _ = time_per_call(infer, lambda: impl.sync(last[0]), args.block_seconds, args.repeats)
     rec["infer_samples_per_s"] = INFER_BATCH / sec
     # 3. epochs over the training set from fresh weights, then test accuracy
+    if args.epochs == 0:
+        record_epochs(rec, [])
+        return rec
     impl.reset(he_normal_weights(args.seed))
     assembler = BatchAssembler(data.train_x, data.train_y)
     n_train = len(data.train_y)
@@ -588,11 +644,17 @@ def benchmark(impl, data, args):
         t0 = time.perf_counter()
         run_epoch(impl, assembler, n_train, EPOCH_BATCH, rng)
         epoch_times.append(time.perf_counter() - t0)
-    rec["epoch_s"] = statistics.median(epoch_times)
-    rec["epoch_s_all"] = epoch_times
-    rec["epochs"] = args.epochs
+    record_epochs(rec, epoch_times)
     rec["test_accuracy"] = test_accuracy(impl, data)
     return rec
+
+
+def record_epochs(rec, epoch_times):
+    """The epoch figures of a record (none, and no test accuracy, with --epochs 0)."""
+    rec["epoch_s"] = statistics.median(epoch_times) if epoch_times else None
+    rec["epoch_s_all"] = epoch_times
+    rec["epochs"] = len(epoch_times)
+    rec.setdefault("test_accuracy", None)
 
 
 def check_against_numpy(impls, args):
@@ -612,6 +674,9 @@ def check_against_numpy(impls, args):
     for impl in impls:
         if not hasattr(impl, "reset"):
             lines.append("  %-6s not checked (no single-step API)" % impl.name)
+            continue
+        if getattr(impl, "network", "standard") != "standard":
+            lines.append("  %-6s not checked (another network: %s)" % (impl.name, impl.network))
             continue
         impl.reset(init)
         p = np.array(impl.to_numpy(impl.sync(impl.predict(impl.to_native(x, y)[0]))))
@@ -669,6 +734,9 @@ def blas_description():
 def header(args, data):
     out = ["SwiftMLP peer benchmark: MLP 784-256-128-10 ReLU, softmax + cross-entropy, "
            "SGD lr %.1f, float32" % LEARNING_RATE]
+    if "torch-bn-dropout" in args.impl:
+        out.append("torch-bn-dropout: the same with BatchNorm1d, ReLU, Dropout(%.1f) after each hidden "
+                   "Linear (training mode in steps and epochs, eval mode in inference)" % DROPOUT)
     out.append("date %s UTC, host %s, %s, Python %s (%s)" % (
         time.strftime("%Y-%m-%d %H:%M", time.gmtime()), platform.node(),
         platform.processor() or platform.machine(), platform.python_version(), sys.executable))
@@ -762,14 +830,16 @@ def main(args):
         rec.update({"quick": args.quick, "data": "fashion-mnist" if data.real else "random",
                     "python": platform.python_version()})
         records.append(rec)
-        print("  done %-6s (epochs %s s, test acc %.4f)" % (
-            impl.name, ", ".join("%.3f" % t for t in rec["epoch_s_all"]), rec["test_accuracy"]),
-            file=sys.stderr)
+        accuracy = rec["test_accuracy"]
+        print("  done %-6s (epochs %s s, test acc %s)" % (
+            impl.name, ", ".join("%.3f" % t for t in rec["epoch_s_all"]) or "none",
+            "-" if accuracy is None else "%.4f" % accuracy), file=sys.stderr)
     print()
     for line in table(records):
         print(line)
     if data.real:
-        low = [r["implementation"] for r in records if r["test_accuracy"] < 0.78]
+        low = [r["implementation"] for r in records
+               if r["test_accuracy"] is not None and r["test_accuracy"] < 0.78]
         if low:
             print("WARNING: test accuracy below 0.78 for %s: training may be broken" % ", ".join(low))
     try:

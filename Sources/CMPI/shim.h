@@ -16,5 +16,7 @@ static inline void *swiftmlp_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Errhandler swiftmlp_mpi_errors_are_fatal(void) { return MPI_ERRORS_ARE_FATAL; }
 static inline int swiftmlp_mpi_success(void) { return MPI_SUCCESS; }
 static inline int swiftmlp_mpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+static inline MPI_Request swiftmlp_mpi_request_null(void) { return MPI_REQUEST_NULL; }
+static inline MPI_Status *swiftmlp_mpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 
 #endif

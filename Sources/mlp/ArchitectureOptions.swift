@@ -18,11 +18,28 @@ struct ArchitectureOptions: ParsableArguments {
     @Option(help: "Loss: cross-entropy, binary-cross-entropy or quadratic (default: the one that fits --output).")
     var loss: String?
 
-    /// Whether any architecture flag was given.
-    var isGiven: Bool { layers != nil || activation != nil || output != nil || loss != nil }
+    @Option(help: "Dropout probability after each hidden layer (default 0: none).")
+    var dropout: Float?
 
-    /// The sizes from `--layers`.
+    @Option(help: "Normalise each hidden layer before its activation: batch (BatchNorm) or layer (LayerNorm).")
+    var normalization: String?
+
+    @Option(help: ArgumentHelp("""
+        The layers one by one instead of --layers/--activation/--dropout/--normalization: the input size, \
+        then comma-separated dense:N[:activation], maxout:N:K, batch-norm, layer-norm, dropout:P, or an \
+        activation name; for example 784,dense:256,batch-norm,relu,dropout:0.2,dense:10:softmax.
+        """, valueName: "spec"))
+    var spec: String?
+
+    /// Whether any architecture flag was given.
+    var isGiven: Bool {
+        layers != nil || activation != nil || output != nil || loss != nil || dropout != nil || normalization != nil || spec != nil
+    }
+
+    /// The sizes from `--layers` (or the input and output sizes of `--spec`).
     func sizes() throws -> [Int]? {
+        // --spec: its sizes (the input size 1 stands in when the spec leaves it to the data).
+        if let specified = try specifiedArchitecture(inputSize: 1) { return specified.sizes }
         guard let layers else { return nil }
         let parts = layers.split(separator: ",", omittingEmptySubsequences: false)
         var sizes: [Int] = []
@@ -36,8 +53,14 @@ struct ArchitectureOptions: ParsableArguments {
         return sizes
     }
 
-    /// The architecture the flags describe; `defaultSizes` stands in for `--layers` when it is absent.
-    func architecture(defaultSizes: [Int]) throws -> Architecture {
+    /// The architecture the flags describe; `defaultSizes` stands in for `--layers` when it is
+    /// absent. For `regression` (real-valued targets, `--targets N`) the default output is
+    /// identity, whose default loss is quadratic; otherwise softmax with cross-entropy.
+    func architecture(defaultSizes: [Int], regression: Bool = false) throws -> Architecture {
+        if let specified = try specifiedArchitecture(inputSize: defaultSizes.first) {
+            try ModelSizeLimit.check(specified, flag: "--spec")
+            return specified
+        }
         let sizes = try sizes() ?? defaultSizes
         let hiddenName = activation ?? "relu"
         var hidden = Activation.relu
@@ -52,20 +75,81 @@ struct ArchitectureOptions: ParsableArguments {
             hidden = try Self.activation(hiddenName, flag: "--activation")
             guard hidden != .softmax else { throw CommandError("--activation: softmax is for the output layer only (use --output softmax)") }
         }
-        let outputActivation = try Self.activation(output ?? "softmax", flag: "--output")
-        let lossValue: Loss
-        if let loss {
-            guard let parsed = Loss(rawValue: loss) else {
-                throw CommandError("--loss: unknown loss '\(loss)'; expected one of: " + Loss.allCases.map(\.rawValue).joined(separator: ", "))
+        let outputActivation = try Self.activation(output ?? (regression ? "identity" : "softmax"), flag: "--output")
+        let lossValue = try lossValue(output: outputActivation)
+        if let dropout, !(dropout >= 0 && dropout < 1) {
+            throw CommandError("--dropout: \(dropout); expected a probability in [0, 1)")
+        }
+        var normalizationValue: Architecture.Normalization?
+        if let normalization {
+            guard let parsed = Architecture.Normalization(rawValue: normalization) else {
+                throw CommandError("--normalization: unknown normalization '\(normalization)'; expected batch or layer")
             }
-            lossValue = parsed
-        } else {
-            lossValue = Self.defaultLoss(for: outputActivation)
+            normalizationValue = parsed
         }
         let architecture = Architecture(sizes: sizes, hiddenActivation: hidden, outputActivation: outputActivation,
-                                        loss: lossValue, maxoutPieces: maxoutPieces)
+                                        loss: lossValue, maxoutPieces: maxoutPieces, normalization: normalizationValue,
+                                        dropout: dropout ?? 0)
         try ModelSizeLimit.check(architecture, flag: layers != nil ? "--layers" : "the network the data implies,")
         return architecture
+    }
+
+    /// The architecture `--spec` describes, the input size its first entry when that is a
+    /// number, else `inputSize` (the data's); nil without `--spec`.
+    func specifiedArchitecture(inputSize: Int?) throws -> Architecture? {
+        guard let spec else { return nil }
+        guard layers == nil && activation == nil && dropout == nil && normalization == nil else {
+            throw CommandError("--spec describes every layer; give it without --layers, --activation, --dropout and --normalization")
+        }
+        var entries = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces) }
+        var input = inputSize
+        if let first = entries.first, let size = Int(first) {
+            guard size >= 1 else { throw CommandError("--spec: input size '\(first)'; expected a positive whole number") }
+            input = size
+            entries.removeFirst()
+        }
+        guard let input else { throw CommandError("--spec: start with the input size (for example 784,dense:10:softmax)") }
+        var blueprints: [LayerBlueprint] = []
+        for (index, entry) in entries.enumerated() {
+            func bad(_ expected: String) -> CommandError {
+                CommandError("--spec: entry \(index + 1) is '\(entry)'; expected \(expected)")
+            }
+            let parts = entry.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            switch parts[0] {
+            case "dense":
+                guard parts.count >= 2, let size = Int(parts[1]), size >= 1 else { throw bad("dense:N[:activation] with N a positive whole number") }
+                let activation = parts.count == 3 ? try Self.activation(parts[2], flag: "--spec") : .identity
+                blueprints.append(.dense(size, activation))
+            case "maxout":
+                guard parts.count == 3, let size = Int(parts[1]), let pieces = Int(parts[2]), size >= 1, pieces >= 1 else {
+                    throw bad("maxout:N:K with positive whole numbers")
+                }
+                blueprints.append(.maxout(size, pieces: pieces))
+            case "dropout":
+                guard parts.count == 2, let p = Float(parts[1]), p >= 0, p < 1 else { throw bad("dropout:P with P in [0, 1)") }
+                blueprints.append(.dropout(p))
+            case "batch-norm" where parts.count == 1: blueprints.append(.batchNorm)
+            case "layer-norm" where parts.count == 1: blueprints.append(.layerNorm)
+            default:
+                guard let activation = Activation(name: entry), activation != .softmax else {
+                    throw bad("dense:N[:activation], maxout:N:K, batch-norm, layer-norm, dropout:P or an elementwise activation")
+                }
+                blueprints.append(.activation(activation))
+            }
+        }
+        guard case .dense(let outputActivation)? = blueprints.last?.kind else {
+            throw CommandError("--spec: the last layer must be dense:N[:activation], the output layer")
+        }
+        return Architecture(inputSize: input, loss: try lossValue(output: outputActivation), blueprints: blueprints)
+    }
+
+    /// `--loss`, or the loss that pairs with the output activation.
+    func lossValue(output: Activation) throws -> Loss {
+        guard let loss else { return Self.defaultLoss(for: output) }
+        guard let parsed = Loss(rawValue: loss) else {
+            throw CommandError("--loss: unknown loss '\(loss)'; expected one of: " + Loss.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return parsed
     }
 
     /// The loss that pairs with an output activation: cross-entropy for softmax, binary

@@ -47,16 +47,25 @@ struct RunCheckpoints {
     let options: CheckpointOptions
     /// The settings a resumed run must share with the checkpoint (see ``settings(...)``).
     let settings: [String: String]
+    /// The folder this run writes checkpoints into, locked for the run (``prepare(_:handlesInterrupt:)``).
+    private(set) var folder: CheckpointFolder?
+
+    init(options: CheckpointOptions, settings: [String: String]) {
+        self.options = options
+        self.settings = settings
+    }
 
     /// Names used in messages, in the order they are compared.
     static let settingOrder = ["data", "architecture", "optimizer", "batch-size", "seed", "shuffle",
                                "validation-split", "schedule", "backend", "threads"]
 
-    /// Everything that makes two runs' epochs compute the same numbers.
+    /// Everything that makes two runs' epochs compute the same numbers. The data is known by
+    /// its file name, shape and content (``Dataset/fingerprint``, which covers the label column).
     static func settings(network: Network, optimizer: some Optimizer, options: TrainingOptions, schedule: String,
                          backend: any GEMMBackend, data: String, training: Dataset) -> [String: String] {
         [
-            "data": "\(data), \(training.count) samples of \(training.featureCount) features",
+            "data": "\(data), \(training.count) samples of \(training.featureCount) features, "
+                + "fingerprint \(String(training.fingerprint, radix: 16))",
             "architecture": Architecture(of: network).description,
             "optimizer": optimizer.description,
             "batch-size": "\(options.batchSize)",
@@ -69,31 +78,70 @@ struct RunCheckpoints {
         ]
     }
 
-    /// Before training: with `--resume`, loads the checkpoint, checks its settings and hands its
-    /// state to `trainer`; without, refuses a `--checkpoint` folder that already holds one (a
-    /// fresh run must not replace a run's progress). Installs the SIGINT handler when asked
-    /// (not in a distributed run, whose ranks would each stop on their own).
+    /// Before training: with `--resume`, loads the checkpoint, checks its settings, its epoch
+    /// against `--epochs` and its optimizer step count against the data, and hands its state to
+    /// `trainer`. Then locks the folder this run writes to (``CheckpointFolder``), and refuses it
+    /// when it holds a checkpoint that is not this run's: any readable one for a fresh run (a
+    /// fresh run must not replace a run's progress), one of other settings for `--resume A
+    /// --checkpoint B`, and one it cannot read in either case. Installs the SIGINT handler when
+    /// asked (not in a distributed run, whose ranks would each stop on their own).
     ///
+    /// - Parameter batchesPerEpoch: optimizer steps per epoch of this run (its data and batch size).
     /// - Returns: the epoch the checkpoint was taken after (0 for a fresh run).
-    func prepare<O: Optimizer>(_ trainer: Trainer<O>, handlesInterrupt: Bool = true) throws -> Int {
+    mutating func prepare<O: Optimizer>(_ trainer: Trainer<O>, batchesPerEpoch: Int, handlesInterrupt: Bool = true) throws -> Int {
         var epoch = 0
         if let folder = options.resume {
             let checkpoint: Checkpoint
             do { checkpoint = try Checkpoint(contentsOfFolder: folder) } catch { throw CommandError("--resume \(error.description)") }
-            for key in Self.settingOrder + settings.keys.sorted() where checkpoint.settings[key] != settings[key] {
-                throw CommandError("--resume \(folder): \(key) differs: the checkpoint has '\(checkpoint.settings[key] ?? "nothing")', "
-                                   + "this run '\(settings[key] ?? "nothing")' (a resumed run needs the options it was started with)")
+            try checkSettings(of: checkpoint, flag: "--resume \(folder):")
+            let epochs = trainer.options.epochs, state = checkpoint.state
+            guard state.epoch <= epochs else {
+                throw CommandError("--resume \(folder): the checkpoint is after epoch \(state.epoch), but --epochs is \(epochs); "
+                                   + "give --epochs \(state.epoch) or more (the total, not the epochs still to run)")
             }
-            do { try trainer.resume(from: checkpoint.state) } catch { throw CommandError("--resume \(folder): \(error.description)") }
-            epoch = checkpoint.state.epoch
-        } else if let folder = options.checkpoint {
-            if let existing = try? Checkpoint(contentsOfFolder: folder) {
-                throw CommandError("--checkpoint \(folder) already holds a checkpoint (epoch \(existing.state.epoch)); "
-                                   + "continue it with --resume \(folder), or choose another folder")
+            let (steps, overflow) = state.epoch.multipliedReportingOverflow(by: batchesPerEpoch)
+            guard !overflow, state.memory.step == steps else {
+                throw CommandError("--resume \(folder): the optimizer state counts \(state.memory.step) steps, but \(state.epoch) epoch(s) "
+                                   + "of \(batchesPerEpoch) batches make \(overflow ? "more than 2^63" : "\(steps)"); the checkpoint is corrupt")
             }
+            do { try trainer.resume(from: state) } catch { throw CommandError("--resume \(folder): \(error.description)") }
+            epoch = state.epoch
+        }
+        if let path = options.folder {
+            // Refused before the lock file is made: a refused run leaves the folder as it was.
+            let flag = options.checkpoint != nil ? "--checkpoint" : "--resume"
+            if CheckpointFolder.isLocked(path) { throw CommandError("\(flag) \(CheckpointFolder.busy(path))") }
+            try checkForeignCheckpoint(in: path)
+            do { folder = try CheckpointFolder(lockingFolderAt: path) } catch { throw CommandError("\(flag) \(error.description)") }
+            try checkForeignCheckpoint(in: path)  // another run may have written one in between
         }
         if handlesInterrupt { Interruption.install() }
         return epoch
+    }
+
+    /// Throws when the folder this run writes to holds a checkpoint that is not this run's (see
+    /// ``prepare(_:batchesPerEpoch:handlesInterrupt:)``).
+    private func checkForeignCheckpoint(in path: String) throws {
+            if path != options.resume, CheckpointFolder.holdsCheckpoint(path) {
+                let existing: Checkpoint
+                do { existing = try Checkpoint(contentsOfFolder: path) } catch {
+                    throw CommandError("--checkpoint \(path) holds a checkpoint this run cannot read (\(error.description)); "
+                                       + "it is left as it is: choose another folder")
+                }
+                guard options.resume != nil else {
+                    throw CommandError("--checkpoint \(path) already holds a checkpoint (epoch \(existing.state.epoch)); "
+                                       + "continue it with --resume \(path), or choose another folder")
+                }
+                try checkSettings(of: existing, flag: "--checkpoint \(path) holds another run's checkpoint:")
+            }
+    }
+
+    /// Throws, naming the first setting that differs, unless `checkpoint` was made with this run's settings.
+    private func checkSettings(of checkpoint: Checkpoint, flag: String) throws {
+        for key in Self.settingOrder + settings.keys.sorted() where checkpoint.settings[key] != settings[key] {
+            throw CommandError("\(flag) \(key) differs: the checkpoint has '\(checkpoint.settings[key] ?? "nothing")', "
+                               + "this run '\(settings[key] ?? "nothing")' (a resumed run needs the options it was started with)")
+        }
     }
 
     /// After each epoch (from `onEpoch`): writes the checkpoint when asked to, and on Ctrl-C

@@ -14,7 +14,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "CSV: the label column, 1-based index or header name (default: the first column).")
     var labelColumn: String?
 
-    @Option(help: "CSV regression: the number of target columns at the end of each row (instead of a label column).")
+    @Option(parsing: .unconditional, help: "CSV regression: the number of target columns at the end of each row (instead of a label column).")
     var targets: Int?
 
     /// The training set and, for an IDX folder, its test set.
@@ -29,6 +29,14 @@ struct DataOptions: ParsableArguments {
             return (training, test)
         }
         return (try CSVDataset.load(data, targets: try csvTargets(classCount: classCount)), nil)
+    }
+
+    /// The data to evaluate a model on: an IDX folder's test set alone (its training set is not
+    /// read), or a CSV file as a whole.
+    func loadForEvaluation(classCount: Int) throws -> Dataset {
+        guard let data else { throw CommandError("no --data given") }
+        if BinaryFile.isFolder(atPath: data) { return try IDXFolder.loadTestSet(data, classCount: classCount) }
+        return try load(classCount: classCount).training
     }
 
     func csvTargets(classCount: Int?) throws -> CSVTargets {

@@ -8,10 +8,17 @@ struct DecisionBoundary {
     let backend: any GEMMBackend
     let resolution = 120
 
-    func write(to path: String) throws {
-        guard data.featureCount == 2, let labels = data.labels else {
-            throw CommandError("--plot-boundary needs 2-D inputs with class labels; the data has \(data.featureCount) features")
+    /// The data must have 2 features and class labels.
+    static func check(_ data: Dataset) throws {
+        guard data.featureCount == 2, data.labels != nil else {
+            let targets = data.labels == nil ? " and regression targets" : ""
+            throw CommandError("--plot-boundary needs 2-D inputs with class labels; the data has \(data.featureCount) features\(targets)")
         }
+    }
+
+    func write(to path: String) throws {
+        try Self.check(data)
+        let labels = data.labels!
         let points = (0..<data.count).map { i -> (x: Double, y: Double, label: Int) in
             var x = [Float](repeating: 0, count: 2), y = [Float](repeating: 0, count: data.targetWidth)
             data.copyBatch(CollectionOfOne(i), inputs: &x, targets: &y)

@@ -18,11 +18,12 @@ enum DistributedRun {
     /// whole run), as a crash would.
     static let faultVariable = "MLP_DISTRIBUTED_FAULT"
 
-    /// The communicator for this run: MPI's world with `--distributed`, one process otherwise.
-    static func communicator(distributed: Bool) throws -> any Communicator {
+    /// The communicator for this run: MPI's world with `--distributed` (each collective waiting
+    /// at most `timeout` seconds), one process otherwise.
+    static func communicator(distributed: Bool, timeout: Double) throws -> any Communicator {
         guard distributed else { return SingleProcessCommunicator() }
         #if MPI
-        return MPICommunicator()
+        return MPICommunicator(timeout: timeout)
         #else
         throw CommandError("--distributed needs an mlp built with MPI: swift build --traits OpenBLAS,MPI (Open MPI: apt-get install libopenmpi-dev openmpi-bin)")
         #endif
@@ -113,7 +114,7 @@ enum DistributedRun {
     /// anything), then has rank 0 print
     ///
     ///     distributed: N ranks, S samples/s, communication C% of training time, step T ms,
-    ///     lone allreduce A ms, P parameters (4P bytes per allreduce)
+    ///     lone allreduce A ms, P parameters (4P bytes per allreduce), S steps
     ///
     /// where C averages over the ranks their seconds inside collectives during training over their
     /// seconds of training (one more allreduce, of two floats), T is the mean step time, and A is
@@ -149,6 +150,6 @@ enum DistributedRun {
                              + "communication \(format(share, digits: 1))% of training time, "
                              + "step \(format(seconds / Double(steps) * 1000, digits: 3)) ms, "
                              + "lone allreduce \(format(lone * 1000, digits: 3)) ms, "
-                             + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce)\n")
+                             + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce), \(steps) steps\n")
     }
 }

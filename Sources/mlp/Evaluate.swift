@@ -15,8 +15,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let network = try architectureOptions.loadModel(model)
-        let (training, test) = try dataOptions.load(classCount: network.outputSize)
-        let data = test ?? training
+        let data = try dataOptions.loadForEvaluation(classCount: network.outputSize)
         try TrainingSession.check(network.sizes, against: data, what: "the model \(model)")
         let backend = try compute.make()
         let evaluation = try network.evaluate(data, backend: backend)

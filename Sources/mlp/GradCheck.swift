@@ -10,16 +10,21 @@ struct GradCheck: ParsableCommand {
 
     @OptionGroup var architectureOptions: ArchitectureOptions
     @OptionGroup var compute: ComputeOptions
-    @Option(help: "Samples in the checked batch.")
+    @Option(parsing: .unconditional, help: "Samples in the checked batch.")
     var batchSize = 8
-    @Option(help: "Seed of the weights, inputs and targets.")
+    @Option(parsing: .unconditional, help: "Seed of the weights, inputs and targets.")
     var seed: UInt64 = 1
-    @Option(help: "The largest acceptable relative error.")
+    @Option(parsing: .unconditional, help: "The largest acceptable relative error.")
     var tolerance = 1e-3
 
     func run() throws {
         guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, got \(batchSize)") }
         let architecture = try architectureOptions.architecture(defaultSizes: [4, 5, 3])
+        let width = max(architecture.sizes.first ?? 1, architecture.sizes.last ?? 1)
+        guard let bytes = CheckedSize.product(batchSize, width, 2 * MemoryLayout<Float>.size), bytes <= ModelSizeLimit.physicalMemory() / 2 else {
+            throw CommandError("--batch-size \(batchSize): a batch of \(batchSize) rows of \(width) values needs more than half this machine's "
+                               + "\(ModelSizeLimit.byteText(ModelSizeLimit.physicalMemory())) of memory")
+        }
         let network = try architecture.makeNetwork(initializer: .xavierNormal, biasInitializer: .normal(standardDeviation: 0.1), seed: seed)
         var generator = SeededGenerator(seed: seed &+ 1)
         let inputs = Matrix(rows: batchSize, columns: network.inputSize,

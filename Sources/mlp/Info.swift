@@ -19,13 +19,14 @@ struct Info: ParsableCommand {
         let parameters = contents.tensors.values.reduce(0) { $0 + $1.values.count }
         print("parameters    \(parameters)")
         print("tensors")
-        let width = contents.names.map(\.count).max() ?? 0
+        // Names and metadata come from the file: escaped, so they cannot drive the terminal.
+        let width = contents.names.map { printable($0).count }.max() ?? 0
         for name in contents.names {
-            print("  " + pad(name, width) + "  \(contents.tensors[name]!.shape)")
+            print("  " + pad(printable(name), width) + "  \(contents.tensors[name]!.shape)")
         }
         if !contents.metadata.isEmpty {
             print("metadata")
-            for key in contents.metadata.keys.sorted() { print("  \(key): \(contents.metadata[key]!)") }
+            for key in contents.metadata.keys.sorted() { print("  \(printable(key)): \(printable(contents.metadata[key]!))") }
         }
     }
 }

@@ -1,5 +1,10 @@
 import ArgumentParser
 import NeuralNetwork
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `mlp`: train, evaluate and run multi-layer perceptrons from the shell. No maths here: every
 /// computation is the NeuralNetwork library's; this target parses, loads, prints and saves.
@@ -17,18 +22,24 @@ struct MLP: ParsableCommand {
 
     /// Runs the command; any failure is reported as one line, `Error: <what and where>`, with a
     /// non-zero status (64 for a malformed command line, 1 otherwise). Help goes to stdout.
+    /// Standard output is flushed and checked at the end: output that could not be written
+    /// (a full disk, a closed pipe) is an error too, never a silent success.
+    ///
+    /// No file this process reads is ever written over by it (``BinaryFile/protectsInputs``).
     static func main() {
+        BinaryFile.protectsInputs = true
         let code: ExitCode
         do {
             var command = try parseAsRoot()
             try command.run()
+            try StandardOutput.flush()
             return
         } catch {
             code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
             } else if code != .failure || !(error is ExitCode) {
-                let message = self.message(for: error)
+                let message = printable(self.message(for: error))  // it may quote a file's bytes
                 writeToStandardError((message.hasPrefix("Error: ") ? message : "Error: " + message) + "\n")
             }
         }

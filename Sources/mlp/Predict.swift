@@ -1,10 +1,11 @@
 import ArgumentParser
 import NeuralNetwork
 
-/// `mlp predict`: one line per input row, the predicted class or the output vector.
+/// `mlp predict`: one line per input row, the predicted class or the output vector (always the
+/// output values for a regression model, one whose output layer is identity).
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Predict: one line per input row with the predicted class (or --probabilities).")
+        abstract: "Predict: one line per input row with the predicted class (or --probabilities); a regression model's values.")
 
     @Option(help: "The model file (safetensors).")
     var model: String
@@ -23,7 +24,8 @@ struct Predict: ParsableCommand {
         }
         let outputs = try network.outputs(for: data, backend: try compute.make())
         var text = ""
-        if probabilities {
+        // A regression model (identity output) predicts values, not classes.
+        if probabilities || network.isRegression {
             for i in 0..<outputs.rows {
                 text += (0..<outputs.columns).map { "\(outputs[i, $0])" }.joined(separator: ",") + "\n"
             }

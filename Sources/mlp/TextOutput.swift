@@ -56,3 +56,18 @@ func scientific(_ value: Double) -> String {
 func padLeft(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
 }
+
+/// `text` safe for a terminal: control characters (C0, DEL, C1: escape sequences, carriage
+/// returns, bells, newlines) written as `\u{1B}`, everything else as it is. For text that
+/// comes from files (tensor names, metadata, paths in error messages).
+func printable(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
+}

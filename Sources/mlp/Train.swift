@@ -20,13 +20,13 @@ struct Train: ParsableCommand {
 
     @Option(help: "Update rule: sgd, momentum, nesterov, rmsprop, adam, adamw.")
     var optimizer = "adam"
-    @Option(help: "Learning rate eta (default: the optimizer's own, 0.001 for adam; 0.01 on the built-in spirals).")
+    @Option(parsing: .unconditional, help: "Learning rate eta (default: the optimizer's own, 0.001 for adam; 0.01 on the built-in spirals).")
     var learningRate: Float?
-    @Option(name: .customLong("batch-size"), help: "Samples per mini-batch (default 128; 32 on the built-in spirals).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per mini-batch (default 128; 32 on the built-in spirals).")
     var batchSizeOption: Int?
-    @Option(name: .customLong("epochs"), help: "Passes over the training data (default 10; 50 on the built-in spirals).")
+    @Option(name: .customLong("epochs"), parsing: .unconditional, help: "Passes over the training data (default 10; 50 on the built-in spirals).")
     var epochsOption: Int?
-    @Option(help: "Seed of the initial weights and of the shuffling.")
+    @Option(parsing: .unconditional, help: "Seed of the initial weights and of the shuffling.")
     var seed: UInt64 = 1
     @Option(help: "Weight initializer: xavier-uniform, xavier-normal, he-normal, lecun-normal, normal[:sigma].")
     var initializer = "xavier-uniform"
@@ -36,11 +36,11 @@ struct Train: ParsableCommand {
     var save: String?
     @Flag(help: "Take the mini-batches in file order instead of shuffling each epoch.")
     var noShuffle = false
-    @Option(help: "The last fraction of the training data held out for validation.")
+    @Option(parsing: .unconditional, help: "The last fraction of the training data held out for validation.")
     var validationSplit = 0.0
-    @Option(help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
+    @Option(parsing: .unconditional, help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
     var weightDecay: Float?
-    @Option(help: "Stop after this many epochs without a lower validation (or training) loss.")
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation (or training) loss.")
     var patience: Int?
     @Option(help: "Learning-rate schedule: constant, step:FACTOR:EVERY (multiply by FACTOR every EVERY epochs), cosine.")
     var schedule = "constant"
@@ -54,6 +54,8 @@ struct Train: ParsableCommand {
     var verify = false
     @Flag(help: "Data-parallel training over MPI: run as `mpirun -np N mlp train --distributed ...` (mlp built with --traits MPI).")
     var distributed = false
+    @Option(help: "With --distributed: seconds a rank waits for the others in one collective before it stops with an error (a host or its network gone).")
+    var distributedTimeout = 120.0
 
     /// The built-in two-spirals set is small (1000 points) and wants more, smaller steps than
     /// an image set: its defaults differ, and any flag given wins.
@@ -75,13 +77,16 @@ struct Train: ParsableCommand {
             throw CommandError("--validation-split must be in [0, 1), got \(validationSplit)")
         }
         if let patience, patience < 1 { throw CommandError("--patience must be at least 1, got \(patience)") }
-        if let threads = compute.threads, threads < 1 { throw CommandError("--threads must be at least 1, got \(threads)") }
+        if compute.threads != nil { _ = try compute.threadCount() }
+        guard distributedTimeout > 0 && distributedTimeout <= 86_400 else {
+            throw CommandError("--distributed-timeout must be in (0, 86400] seconds, got \(distributedTimeout)")
+        }
         if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
         try checkpointOptions.validate(initFile: initFile, patience: patience, distributed: distributed)
     }
 
     func run() throws {
-        let communicator = try DistributedRun.communicator(distributed: distributed)
+        let communicator = try DistributedRun.communicator(distributed: distributed, timeout: distributedTimeout)
         try DistributedRun.naming(communicator) {
             let session = try TrainingSession(command: self, communicator: communicator)
             try session.run()
@@ -114,16 +119,21 @@ struct TrainingSession {
             test = nil
         }
         let defaultSizes = [training.featureCount, 64, 64, training.targetWidth]
+        let regression = training.labels == nil
+        let held = training.validationCount(fraction: command.validationSplit)
+        guard held < training.count else {
+            throw CommandError("--validation-split \(command.validationSplit) holds out all \(training.count) samples; none are left to train on")
+        }
 
         // With several ranks, rank 0 alone initialises or reads --init, and sends the network to the others.
         network = try DistributedRun.fromRoot(communicator) { [training] in
             if let initFile = command.initFile {
-                let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes) : nil
+                let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression) : nil
                 let network = try Network(contentsOfFile: initFile, architecture: architecture)
                 try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
                 return network
             } else {
-                let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes)
+                let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression)
                 try Self.check(architecture.sizes, against: training, what: "--layers")
                 guard let initializer = Initializer(name: command.initializer) else {
                     throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
@@ -132,6 +142,8 @@ struct TrainingSession {
             }
         }
 
+        if let test { try Self.check(network.sizes, against: test, what: "the network (for the test set)") }
+        try OutputFiles.check(command, training: training)
         let primary = try DistributedRun.compute(command.compute, communicator).make()
         if command.verify {
             let other: BackendKind = primary.name == "swift" ? (BackendKind.isOpenBLASCompiled ? .openblas : .reference) : .swift
@@ -172,13 +184,20 @@ struct TrainingSession {
     private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions, scheduleName: String) throws {
         let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options, communicator: communicator)
         let isRoot = communicator.isRoot, communicatingBefore = communicator.secondsCommunicating
-        let checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
+        var checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
             network: network, optimizer: optimizer, options: options, schedule: scheduleName, backend: backend,
             data: command.dataOptions.data.map { String($0.split(separator: "/").last ?? "") } ?? "built-in two spirals",
             training: training))
         // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it).
-        let resumedEpoch = try checkpoints.prepare(trainer, handlesInterrupt: communicator.size == 1)
-        var checkpointFailure: CommandError?
+        let trainingRows = training.count - training.validationCount(fraction: options.validationFraction)
+        let batchRows = max(min(options.batchSize, trainingRows), 1)
+        let resumedEpoch = try checkpoints.prepare(trainer, batchesPerEpoch: (trainingRows + batchRows - 1) / batchRows,
+                                                   handlesInterrupt: communicator.size == 1)
+        var checkpointFailure: CommandError?, reportFailure: CommandError?
+        // Regression: MSE, MAE and R^2 per epoch on the same training and validation rows as the trainer's.
+        let regressionParts: (training: Dataset, validation: Dataset?)? = training.labels != nil ? nil
+            : options.validationFraction > 0 ? { let (t, v) = training.splitValidation(fraction: options.validationFraction); return (t, v) }()
+            : (training, nil)
         var log = TrainingLog(json: command.json, epochs: command.epochs)
         if !command.json, resumedEpoch > 0 {
             writeToStandardError("resuming from \(command.checkpointOptions.resume ?? "") after epoch \(resumedEpoch)\n")
@@ -203,12 +222,25 @@ struct TrainingSession {
             onEpoch: { report in
                 guard isRoot else { return }
                 progress.finishLine()
-                let testResult = test.flatMap { try? trainer.evaluate($0) }
-                log.record(report, test: testResult)
+                var testResult: Evaluation?, figures: TrainingLog.RegressionFigures?
+                do {
+                    testResult = try test.map { try trainer.evaluate($0) }
+                    figures = try regressionParts.map { parts in
+                        TrainingLog.RegressionFigures(
+                            training: try trainer.network.regressionMetrics(on: parts.training, backend: backend)!,
+                            validation: try parts.validation.flatMap { try trainer.network.regressionMetrics(on: $0, backend: backend) },
+                            test: try test.flatMap { try trainer.network.regressionMetrics(on: $0, backend: backend) })
+                    }
+                } catch {
+                    reportFailure = reportFailure ?? CommandError("after epoch \(report.epoch): \(error)")
+                    trainer.stopRequested = true
+                }
+                log.record(report, test: testResult, regression: figures)
                 checkpointFailure = checkpointFailure ?? checkpoints.afterEpoch(report.epoch, trainer: trainer)
                 ResidentMemory.log(epoch: report.epoch)
             })
         if let checkpointFailure { throw checkpointFailure }
+        if let reportFailure { throw reportFailure }
         let lastEpoch = history.epochs.last?.epoch ?? resumedEpoch
         if let interruption = checkpoints.interruption(lastEpoch: lastEpoch, epochs: options.epochs) { throw interruption }
         let trained = trainer.network

@@ -134,7 +134,7 @@ private func losses(_ json: String) -> [Double] {
 }
 
 /// The largest absolute difference between two networks' parameters.
-private func maximumDifference(_ a: Network, _ b: Network) -> Float {
+func maximumDifference(_ a: Network, _ b: Network) -> Float {
     var worst: Float = 0
     for l in a.layers.indices {
         guard let (wa, ba) = try? a.parameters(layer: l), let (wb, bb) = try? b.parameters(layer: l) else { return .infinity }

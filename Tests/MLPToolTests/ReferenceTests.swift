@@ -47,9 +47,13 @@ import Testing
                                "--backend", "reference", "--save", trained.path])
         #expect(run.exitStatus == 0, "\(run.standardError)")
         let model = try SafeTensors(contentsOfFile: trained.path)
+        // Layer i's tensors are the i-th group of the file: nn.Sequential's module indices
+        // (0, 2, 4 for Dense layers with a hidden activation between them).
+        let indices = Set(model.tensors.keys.compactMap { Int($0.split(separator: ".")[1]) }).sorted()
         for (i, (w, b)) in zip(fixture.trainedWeights, fixture.trainedBiases).enumerated() {
             let expected = w.flatMap { $0 } + b
-            let got = (model.tensors["layers.\(i).weight"]?.values ?? []) + (model.tensors["layers.\(i).bias"]?.values ?? [])
+            let index = indices[i]
+            let got = (model.tensors["layers.\(index).weight"]?.values ?? []) + (model.tensors["layers.\(index).bias"]?.values ?? [])
             try #require(got.count == expected.count)
             let scale = expected.map(abs).max()!
             let worst = zip(got, expected).map { abs(Double($0) - $1) }.max()!

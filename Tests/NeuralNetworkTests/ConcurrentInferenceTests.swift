@@ -13,8 +13,8 @@ struct ConcurrentInferenceTests {
     /// Maxout hidden layer included.
     static func trainedNetwork(backend: any GEMMBackend) throws -> Network {
         var generator = SeededGenerator(seed: 41)
-        let hidden = Layer.maxout(Maxout(inputSize: 12, outputSize: 16, pieces: 3, initializer: .heNormal, generator: &generator))
-        let output = Layer.dense(Dense(inputSize: 16, outputSize: 5, activation: .softmax, initializer: .xavierUniform, generator: &generator))
+        let hidden: any Layer = (Maxout(inputSize: 12, outputSize: 16, pieces: 3, initializer: .heNormal, generator: &generator))
+        let output: any Layer = (Dense(inputSize: 16, outputSize: 5, activation: .softmax, initializer: .xavierUniform, generator: &generator))
         let network = try Network(layers: [.dense(Dense(inputSize: 10, outputSize: 12, activation: .relu, initializer: .heNormal, generator: &generator)),
                                            hidden, output], loss: .crossEntropy)
         let data = regressionDataset(randomMatrix(rows: 200, columns: 10, seed: 42), oneHotTargets(rows: 200, classes: 5, seed: 43))

@@ -47,6 +47,83 @@ struct DistributedTrainerTests {
         }
     }
 
+    /// Dropout's masks are keyed by each sample's position in the global batch, so the ranks
+    /// draw together the masks one process draws; LayerNorm is per sample.
+    @Test("with Dropout and LayerNorm, N ranks still end with the weights of one process", arguments: [2, 3])
+    func ranksMatchOneProcessWithDropout(ranks: Int) throws {
+        let data = regressionDataset(randomMatrix(rows: 23, columns: 3, seed: 11), oneHotTargets(rows: 23, classes: 3, seed: 12))
+        let network = try Network(inputSize: 3, loss: .crossEntropy, seed: 13) {
+            Dense(8)
+            LayerNorm()
+            ActivationLayer(.tanh)
+            Dropout(0.3)
+            Dense(3, .softmax)
+        }
+        let options = TrainingOptions(batchSize: 6, epochs: 4, shuffle: true, seed: 9)
+        let adam = try Adam(learningRate: 0.02)
+        let single = try train(network, adam, options, data, communicator: SingleProcessCommunicator())
+        let spread = try trainOnRanks(ranks, network, adam, options, data)
+        #expect(single != network)
+        for result in spread { #expect(maximumDifference(result, single) < 1e-5, "ranks \(ranks)") }
+        #expect(spread.allSatisfy { $0 == spread[0] })
+    }
+
+    /// BatchNorm keeps per-rank batch statistics (DDP's default, not SyncBatchNorm): each rank
+    /// normalises its share with the share's statistics, so N ranks differ from one process;
+    /// rank 0's running statistics are sent to every rank after each step, so all hold one network.
+    @Test("with BatchNorm, every rank holds rank 0's network after training")
+    func batchNormRanksAgree() throws {
+        let data = regressionDataset(randomMatrix(rows: 24, columns: 3, seed: 11), oneHotTargets(rows: 24, classes: 3, seed: 12))
+        let network = try Network(inputSize: 3, loss: .crossEntropy, seed: 13) {
+            Dense(8)
+            BatchNorm()
+            ActivationLayer(.relu)
+            Dense(3, .softmax)
+        }
+        let spread = try trainOnRanks(2, network, try Adam(learningRate: 0.02), TrainingOptions(batchSize: 8, epochs: 3, seed: 9), data)
+        #expect(spread[0] != network)
+        #expect(spread.allSatisfy { $0 == spread[0] })
+    }
+
+    /// The in-process communicator sums in rank order whatever the buffer, so buckets must give
+    /// the very bits of one allreduce; a deeper network with a Dropout and a LayerNorm layer gives
+    /// buckets of several layers and layers without parameters.
+    @Test("Gradients sent in buckets during the backward pass give the weights of one allreduce after it, bit for bit",
+          arguments: [1, 64, 200, 1 << 20])
+    func bucketsMatchOneAllreduce(bucketBytes: Int) throws {
+        let data = regressionDataset(randomMatrix(rows: 23, columns: 3, seed: 11), oneHotTargets(rows: 23, classes: 3, seed: 12))
+        let network = try Network(sizes: [3, 8, 6, 5, 3], hiddenActivation: .tanh, outputActivation: .softmax, loss: .crossEntropy, seed: 13)
+        let whole = TrainingOptions(batchSize: 6, epochs: 3, seed: 9)
+        var bucketed = whole
+        bucketed.allreduceBucketBytes = bucketBytes
+        let adam = try Adam(learningRate: 0.02)
+        let expected = try trainOnRanks(3, network, adam, whole, data)
+        let results = try trainOnRanks(3, network, adam, bucketed, data)
+        #expect(expected[0] != network)
+        #expect(results.allSatisfy { $0 == expected[0] }, "bucket \(bucketBytes) bytes")
+    }
+
+    @Test("Buckets are runs of whole layers from the top of the arena down, covering it once")
+    func bucketLayout() throws {
+        let network = try Network(sizes: [3, 8, 6, 5, 3], hiddenActivation: .tanh, outputActivation: .softmax, loss: .crossEntropy, seed: 13)
+        let arena = network.arena, end = arena.count + GradientExchange.totalsCount
+        for bucketFloats in [nil, 1, 40, 100, 10_000] as [Int?] {
+            let exchange = GradientExchange(communicator: SingleProcessCommunicator(), arena: arena, bucketFloats: bucketFloats)
+            // Contiguous from the end down to 0, each starting where a layer starts.
+            #expect(exchange.buckets.first?.upperBound == end && exchange.buckets.last?.lowerBound == 0)
+            for (upper, lower) in zip(exchange.buckets, exchange.buckets.dropFirst()) { #expect(upper.lowerBound == lower.upperBound) }
+            for (bucket, layer) in zip(exchange.buckets, exchange.bucketLayers) where layer >= 0 {
+                #expect(bucket.lowerBound == arena.layerOffsets[layer])
+            }
+            // Every bucket but the last reaches the size (the last takes what is left).
+            if let bucketFloats { #expect(exchange.buckets.dropLast().allSatisfy { $0.count >= bucketFloats }) }
+        }
+        let single = GradientExchange(communicator: SingleProcessCommunicator(), arena: arena)
+        #expect(single.buckets == [0..<end] && single.bucketLayers == [-1])
+        let perLayer = GradientExchange(communicator: SingleProcessCommunicator(), arena: arena, bucketFloats: 1)
+        #expect(perLayer.bucketLayers == Array((0..<network.kinds.count).reversed()))
+    }
+
     @Test("Rank 0's initial weights reach every rank")
     func rootWeightsAreBroadcast() throws {
         let group = InProcessGroup(size: 3)
@@ -111,10 +188,7 @@ struct DistributedTrainerTests {
 
 private func maximumDifference(_ a: Network, _ b: Network) -> Float {
     var worst: Float = 0
-    for l in a.layers.indices {
-        let (wa, ba) = try! a.parameters(layer: l), (wb, bb) = try! b.parameters(layer: l)
-        for (x, y) in zip(wa.elements + ba, wb.elements + bb) { worst = max(worst, abs(x - y)) }
-    }
+    for (x, y) in zip(a.arena.values, b.arena.values) { worst = max(worst, abs(x - y)) }
     return worst
 }
 

@@ -77,15 +77,17 @@ struct ModelFileTests {
         }
 
         var nan = network.safeTensors
-        nan.tensors["layers.2.bias"] = .init(shape: [3], values: [0, .nan, 0])
-        #expect(throws: ModelFileError.nonFinite(file: "f", name: "layers.2.bias", index: 1)) { try Network(safeTensors: nan, fileName: "f") }
+        // Module indices as nn.Sequential's: Maxout 0, Linear 1 and LeakyReLU 2, Linear 3.
+        #expect(network.moduleIndices == [0, 1, 3])
+        nan.tensors["layers.3.bias"] = .init(shape: [3], values: [0, .nan, 0])
+        #expect(throws: ModelFileError.nonFinite(file: "f", name: "layers.3.bias", index: 1)) { try Network(safeTensors: nan, fileName: "f") }
     }
 
     /// PyTorch's nn.Sequential numbers its Linear layers 0, 2, 4: any increasing indices are taken in order.
     @Test func nonConsecutiveLayerIndicesAreTakenInOrder() throws {
         let network = try Self.architecture.makeNetwork(seed: 2)
         var renamed = SafeTensors(tensors: [:], metadata: network.safeTensors.metadata)
-        for (i, j) in [(0, 0), (1, 2), (2, 10)] {
+        for (i, j) in [(0, 0), (1, 2), (3, 10)] {
             renamed.tensors["layers.\(j).weight"] = network.safeTensors.tensors["layers.\(i).weight"]
             renamed.tensors["layers.\(j).bias"] = network.safeTensors.tensors["layers.\(i).bias"]
         }

@@ -33,6 +33,6 @@ func relativeDifference(_ x: [Float], _ y: [Double]) -> Double {
 
 /// A data set of real-valued rows.
 func regressionDataset(_ inputs: Matrix, _ targets: Matrix) -> Dataset {
-    Dataset(count: inputs.rows, featureCount: inputs.columns, features: .floats(inputs.elements),
+    try! Dataset(count: inputs.rows, featureCount: inputs.columns, features: .floats(inputs.elements),
             targets: .values(targets.elements, width: targets.columns))
 }

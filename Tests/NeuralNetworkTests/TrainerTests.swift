@@ -108,7 +108,7 @@ struct TrainerTests {
     @Test func evaluationOverClassLabels() throws {
         let network = try Network(layers: [.dense(try Dense(weights: Matrix([[1, 0], [0, 1]]), bias: [0, 0], activation: .softmax))],
                                   loss: .crossEntropy)
-        let data = Dataset(count: 4, featureCount: 2, features: .floats([2, 0, 0, 2, 3, 1, 1, 3]),
+        let data = try Dataset(count: 4, featureCount: 2, features: .floats([2, 0, 0, 2, 3, 1, 1, 3]),
                            targets: .classes([0, 1, 1, 1], classCount: 2))
         let evaluation = try network.evaluate(data, batchSize: 3, backend: ReferenceBackend())
         #expect(evaluation.count == 4 && evaluation.accuracy == 0.75)
@@ -120,7 +120,7 @@ struct InPlaceTests {
     static func address(_ m: Matrix) -> UnsafeRawPointer? { m.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
     static func address(_ a: [Float]) -> UnsafeRawPointer? { a.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }
 
-    /// A copy-on-write copy would move the weights (or the optimizer state) to a new buffer;
+    /// A copy-on-write copy would move the parameter arena (or the optimizer state) to a new buffer;
     /// after the first step, a step must update both where they are.
     @Test func aStepUpdatesParametersAndStateWhereTheyAre() throws {
         let network = try Network(sizes: [3, 4, 2], hiddenActivation: .relu, outputActivation: .softmax, loss: .crossEntropy, seed: 1)
@@ -128,14 +128,12 @@ struct InPlaceTests {
                                   options: TrainingOptions(batchSize: 5, epochs: 2))
         let x = randomMatrix(rows: 5, columns: 3, seed: 1), y = oneHotTargets(rows: 5, classes: 2, seed: 2)
         try trainer.step(inputs: x, targets: y)  // the first step may copy (the caller still holds `network`)
-        let weights = trainer.network.layers.map { Self.address($0.weights) }
-        let biases = trainer.network.layers.map { Self.address($0.bias) }
+        let arena = Self.address(trainer.network.arena.values)
         let states = trainer.memory.tensors.map { Self.address($0) }
-        let before = trainer.network.layers.map { $0.weights.elements.map { $0 } }  // copies, not shares
+        let before = trainer.network.arena.values.map { $0 }  // a copy, not a share
         try trainer.step(inputs: x, targets: y)
-        #expect(trainer.network.layers.map { $0.weights.elements.map { $0 } } != before)
-        #expect(trainer.network.layers.map { Self.address($0.weights) } == weights)
-        #expect(trainer.network.layers.map { Self.address($0.bias) } == biases)
+        #expect(trainer.network.arena.values != before)
+        #expect(Self.address(trainer.network.arena.values) == arena)
         #expect(trainer.memory.tensors.map { Self.address($0) } == states)
     }
 }

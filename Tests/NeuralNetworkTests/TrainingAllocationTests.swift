@@ -48,6 +48,30 @@ import Testing
         #expect(allocations == 0, "\(allocations) allocations in 40 steps with \(backendName)")
     }
 
+    @Test("no allocation with Dropout, BatchNorm, LayerNorm and an activation layer either (release builds)",
+          .enabled(if: optimised, "a debug build allocates in unspecialised generic code"),
+          arguments: ["swift", "reference"])
+    func stepsWithNewLayersAllocateNothing(backendName: String) throws {
+        try #require(mallocCounterIsActive() != 0, "the allocation counter is not the process's malloc")
+        let backend = try BackendKind(rawValue: backendName)!.make(threads: 1)
+        var generator = SeededGenerator(seed: 1)
+        let network = try Network(layers: [
+            Dense(inputSize: 20, outputSize: 16, activation: .identity, initializer: .heNormal, generator: &generator),
+            BatchNorm(size: 16), ActivationLayer(size: 16, activation: .relu), Dropout(size: 16, probability: 0.2),
+            Dense(inputSize: 16, outputSize: 8, activation: .identity, initializer: .heNormal, generator: &generator),
+            LayerNorm(size: 8), ActivationLayer(size: 8, activation: .tanh),
+            Dense(inputSize: 8, outputSize: 4, activation: .softmax, initializer: .heNormal, generator: &generator),
+        ], loss: .crossEntropy)
+        let inputs = randomMatrix(rows: 12, columns: 20, seed: 2)
+        let targets = oneHotTargets(rows: 12, classes: 4, seed: 3)
+        let adam = try Trainer(network: network, optimizer: Adam(), backend: backend, options: TrainingOptions(batchSize: 12))
+        for _ in 0..<2 { try adam.step(inputs: inputs, targets: targets) }
+        let before = mallocCounterThreadAllocations()
+        for _ in 0..<20 { try adam.step(inputs: inputs, targets: targets) }
+        let allocations = mallocCounterThreadAllocations() - before
+        #expect(allocations == 0, "\(allocations) allocations in 20 steps with \(backendName)")
+    }
+
     @Test("no allocation on 2 threads either, with tensors large enough to be split (release builds)",
           .enabled(if: optimised, "a debug build allocates in unspecialised generic code"),
           arguments: BackendKind.allCases.filter { $0.isAvailable && $0 != .reference })

@@ -3,7 +3,7 @@ import NeuralNetwork
 
 /// The usage example of the NeuralNetwork module's documentation, run as a test (public API only).
 @Test func usageExample() throws {
-    let data = Dataset(count: 4, featureCount: 2, features: .floats([0, 0, 0, 1, 1, 0, 1, 1]),
+    let data = try Dataset(count: 4, featureCount: 2, features: .floats([0, 0, 0, 1, 1, 0, 1, 1]),
                        targets: .classes([0, 1, 1, 0], classCount: 2))
     let backend = try BackendKind.auto.make(threads: 1)
     var network = try Network(sizes: [2, 8, 2], hiddenActivation: .tanh, outputActivation: .softmax,

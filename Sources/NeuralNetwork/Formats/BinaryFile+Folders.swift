@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// Folder operations for multi-file atomic saves (checkpoints): create, list, flush, remove,
+/// Folder operations for multi-file atomic saves (checkpoints): create, list, flush, rename,
 /// and a symbolic link replaced in one `rename`.
 ///
 /// `rename(2)` replaces a file or a symbolic link atomically, but not a non-empty folder;
@@ -58,17 +58,6 @@ extension BinaryFile {
         guard fsync(descriptor) == 0 else { throw .unwritable(path: path, reason: systemText(errno)) }
     }
 
-    /// Removes the folder at `path` with the files in it (one level: a subfolder is an error).
-    /// Nothing there is not an error.
-    public static func removeFolder(atPath path: String) throws(FileError) {
-        let names: [String]
-        do { names = try contentsOfFolder(atPath: path) } catch .notFound { return }
-        for name in names where unlink(path + "/" + name) != 0 && errno != ENOENT {
-            throw .unwritable(path: path + "/" + name, reason: systemText(errno))
-        }
-        guard rmdir(path) == 0 || errno == ENOENT else { throw .unwritable(path: path, reason: systemText(errno)) }
-    }
-
     /// Renames `source` to `destination` in one step (same file system; a folder may only
     /// replace a missing or empty one).
     public static func renameItem(atPath source: String, toPath destination: String) throws(FileError) {
@@ -79,7 +68,8 @@ extension BinaryFile {
     /// atomically: a new link under a temporary name, then `rename` over the old one.
     public static func replaceSymbolicLink(atPath path: String, target: String) throws(FileError) {
         let temporary = path + ".tmp-link"
-        unlink(temporary)
+        var status = stat()
+        if lstat(temporary, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK { unlink(temporary) }  // a killed writer's
         guard symlink(target, temporary) == 0 else { throw .unwritable(path: temporary, reason: systemText(errno)) }
         guard rename(temporary, path) == 0 else {
             let code = errno

@@ -6,29 +6,52 @@ import Musl
 import Darwin
 #endif
 
-/// Whole-file reads and atomic whole-file writes on POSIX file descriptors.
+/// Whole-file reads and atomic whole-file writes on POSIX file descriptors: the one place the
+/// package reads or writes a file.
 ///
 /// Reads allocate exactly the size `fstat` reports (and stop there, so a file that grows while
-/// being read is cut at that size). Writes go to a temporary file in the destination's folder,
-/// are flushed with `fsync`, then `rename`d over the destination, so a reader sees the old file
-/// or the new one, never a part of either; on any failure the temporary file is removed and the
-/// destination is untouched.
+/// being read is cut at that size). Only regular files are read; anything else (a FIFO, a
+/// device, a socket, a folder) is refused before it is opened, so nothing blocks in `open`.
+///
+/// **What a write replaces.** ``writeAtomically(_:toPath:)`` writes a temporary file in the
+/// destination's folder, flushes it with `fsync` and `rename`s it over the destination, so a
+/// reader sees the old file or the new one, never a part of either. The destination may be
+///
+/// - absent: it is created with mode 0644;
+/// - a regular file: it is replaced, and the new file keeps the old one's permission bits
+///   (and, when running as root, its owner and group);
+/// - a symbolic link (or a chain of them) to a regular file: the link stays and the file it
+///   names is replaced, by the same rules.
+///
+/// Anything else is refused and left as it is: a folder, a FIFO, a device node, a socket, a
+/// link to one of those or to nothing, and any file this process has read as an input while
+/// ``protectsInputs`` is on (a run's `--save` equal to its `--data`). On any failure the
+/// temporary file is removed and the destination is untouched; temporary files left by a
+/// killed writer are removed by the next write to the same path (``removeStaleTemporaryFiles``).
 public enum BinaryFile {
     /// The bytes of the regular file at `path`.
     ///
-    /// - Throws: `FileError.notFound`, `.notAFile` or `.unreadable`.
+    /// - Throws: `FileError.notFound`, `.notAFile` (checked before opening, so a FIFO never
+    ///   blocks) or `.unreadable`.
     public static func read(atPath path: String) throws(FileError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        var status = stat()
+        if stat(path, &status) != 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw .notFound(path: path) }
+            throw .unreadable(path: path, reason: systemMessage(code))
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notAFile(path: path, kind: FileKind(mode: status.st_mode)) }
+        // O_NONBLOCK: should the path be swapped for a FIFO after the check, open still returns.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if descriptor < 0 {
             let code = errno
             if code == ENOENT { throw .notFound(path: path) }
-            if code == EISDIR { throw .notAFile(path: path) }
             throw .unreadable(path: path, reason: systemMessage(code))
         }
         defer { close(descriptor) }
-        var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: systemMessage(errno)) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notAFile(path: path) }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notAFile(path: path, kind: FileKind(mode: status.st_mode)) }
+        InputRegistry.record(status)
         let size = Int(status.st_size)
         var failure: Int32 = 0
         var filled = 0
@@ -49,21 +72,21 @@ public enum BinaryFile {
         return bytes
     }
 
-    /// Replaces the file at `path` with `bytes` atomically (temporary file, `fsync`, `rename`).
+    /// Replaces the file at `path` with `bytes` atomically (temporary file, `fsync`, `rename`),
+    /// by the rules in the type's summary.
     ///
-    /// The temporary file is `.<name>.tmp-XXXXXX` beside `path` (same folder, so `rename` never
-    /// crosses file systems); `mkstemp` creates it with mode 0600, which is widened to 0644.
+    /// The temporary file is `.<name>.tmp-XXXXXX` beside the file replaced (same folder, so
+    /// `rename` never crosses file systems), locked with `flock` while it is written so that
+    /// a later write can tell a killed writer's leftover from a live one.
     ///
-    /// - Throws: `FileError.unwritable`; the file at `path`, if any, is then unchanged.
+    /// - Throws: `FileError.notAFile` or `.unwritable`; the file at `path`, if any, is then unchanged.
     public static func writeAtomically(_ bytes: [UInt8], toPath path: String) throws(FileError) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty else { throw .unwritable(path: path, reason: "the path names a folder, not a file") }
-        var template = Array((folder + "." + name + ".tmp-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw .unwritable(path: path, reason: systemMessage(errno)) }
-        let temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let destination = try writableDestination(path)
+        let slash = destination.path.lastIndex(of: "/")
+        let folder = slash.map { String(destination.path[...$0]) } ?? ""
+        let name = slash.map { String(destination.path[destination.path.index(after: $0)...]) } ?? destination.path
+        removeStaleTemporaryFiles(folder: folder, name: name)
+        let (descriptor, temporaryPath) = try makeLockedTemporaryFile(folder: folder, name: name, reportedAs: path)
         var failure: Int32 = 0
         bytes.withUnsafeBufferPointer { buffer in
             var written = 0
@@ -77,17 +100,18 @@ public enum BinaryFile {
                 written += put
             }
         }
-        if failure == 0, fchmod(descriptor, 0o644) != 0 { failure = errno }
+        let mode = destination.existing.map { $0.st_mode & 0o7777 } ?? 0o644
+        if failure == 0, fchmod(descriptor, mode) != 0 { failure = errno }
+        if failure == 0, let existing = destination.existing, geteuid() == 0,
+           fchown(descriptor, existing.st_uid, existing.st_gid) != 0 { failure = errno }
         if failure == 0, fsync(descriptor) != 0 { failure = errno }
-        if close(descriptor) != 0, failure == 0 { failure = errno }
-        if failure == 0, rename(temporaryPath, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporaryPath)
-            throw .unwritable(path: path, reason: systemMessage(failure))
-        }
+        if failure == 0, rename(temporaryPath, destination.path) != 0 { failure = errno }
+        if failure != 0 { unlink(temporaryPath) }
+        close(descriptor)  // releases the lock only after the rename (or the unlink)
+        if failure != 0 { throw .unwritable(path: path, reason: systemMessage(failure)) }
     }
 
-    private static func systemMessage(_ code: Int32) -> String {
+    static func systemMessage(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }

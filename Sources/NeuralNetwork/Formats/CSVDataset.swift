@@ -32,8 +32,8 @@ public enum CSVTargets: Sendable, Equatable {
 
 /// Numeric CSV files as data sets.
 ///
-/// The dialect: UTF-8 (an initial byte-order mark is skipped), one record per line (`\n` or
-/// `\r\n`), cells separated by commas, spaces and tabs around a cell ignored. Every cell is a
+/// The dialect: UTF-8 (an initial byte-order mark is skipped), one record per line (`\n`,
+/// `\r\n` or a lone `\r`), cells separated by commas, spaces and tabs around a cell ignored. Every cell is a
 /// number as Swift's `Float(_:)` reads it (`3`, `-0.5`, `1e-3`). There is no quoting: a comma
 /// always separates cells, so text cells with commas are not supported (this reader is for
 /// numbers). The first line is a header when any of its cells is non-empty and not a number
@@ -151,7 +151,7 @@ private struct Parser {
         } else {
             datasetTargets = .values(values, width: targetColumns.count)
         }
-        return Dataset(count: count, featureCount: featureCount, features: .floats(features), targets: datasetTargets)
+        return Dataset(checked: count, featureCount: featureCount, features: .floats(features), targets: datasetTargets)
     }
 
     /// The label column (classification) or the target columns (regression), as indices.
@@ -246,7 +246,7 @@ private struct Parser {
     }
 }
 
-/// Lines of `buffer[position..<end]`, split at `\n`, a trailing `\r` removed.
+/// Lines of `buffer[position..<end]`, ended by `\n`, `\r\n` or a lone `\r` (classic Mac OS files).
 private struct LineIterator: IteratorProtocol {
     let buffer: UnsafeBufferPointer<UInt8>
     var position: Int
@@ -256,11 +256,10 @@ private struct LineIterator: IteratorProtocol {
     mutating func next() -> Parser.Line? {
         guard position < end else { return nil }
         var stop = position
-        while stop < end, buffer[stop] != 0x0A { stop += 1 }
+        while stop < end, buffer[stop] != 0x0A, buffer[stop] != 0x0D { stop += 1 }
         number += 1
-        var upper = stop
-        if upper > position, buffer[upper - 1] == 0x0D { upper -= 1 }
-        defer { position = stop + 1 }
-        return Parser.Line(number: number, range: position..<upper)
+        let line = Parser.Line(number: number, range: position..<stop)
+        position = stop + (stop + 1 < end && buffer[stop] == 0x0D && buffer[stop + 1] == 0x0A ? 2 : 1)
+        return line
     }
 }

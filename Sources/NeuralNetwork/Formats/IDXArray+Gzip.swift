@@ -22,17 +22,28 @@ extension IDXArray {
                 throw .implausibleSize(file: fileName, dimensions: dimensions, compressedBytes: input.count)
             }
 
+            // The header's claim is not trusted with memory: the array grows with what actually
+            // inflates (doubling, from at most 4 times the compressed size), so a small file
+            // whose header promises gigabytes fails having allocated about what it holds.
+            var elements = [UInt8]()
             var produced = 0
+            var capacity = min(elementCount, max(4 * input.count, 1 << 16))
             var failure: IDXError?
-            let elements = [UInt8](unsafeUninitializedCapacity: elementCount) { buffer, initialized in
-                do throws(IDXError) {
-                    produced = try inflater.read(into: UnsafeMutableRawBufferPointer(buffer))
-                } catch {
-                    failure = error
+            while failure == nil {
+                let previous = elements
+                elements = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                    previous.withUnsafeBufferPointer { old in
+                        if let base = old.baseAddress { buffer.baseAddress!.initialize(from: base, count: produced) }
+                    }
+                    do throws(IDXError) {
+                        produced += try inflater.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[produced..<capacity])))
+                    } catch {
+                        failure = error
+                    }
+                    initialized = produced
                 }
-                // Uninitialized bytes are never exposed: a short read throws below.
-                if produced < elementCount { (buffer.baseAddress! + produced).initialize(repeating: 0, count: elementCount - produced) }
-                initialized = elementCount
+                if produced < capacity || capacity == elementCount { break }  // the stream ended, or the array is full
+                capacity = min(elementCount, 2 * capacity)
             }
             if let failure { throw failure }
             let extra = try inflater.countRemaining()

@@ -31,6 +31,8 @@ public enum IDXError: Error, Equatable, Sendable, CustomStringConvertible {
     case labelOutOfRange(file: String, index: Int, label: Int, classCount: Int)
     /// Neither `name` nor `name.gz` is in `folder`.
     case missingFile(folder: String, name: String)
+    /// The test images have another shape than the training images.
+    case sampleShapeMismatch(training: String, trainingShape: [Int], test: String, testShape: [Int])
 
     public var description: String {
         switch self {
@@ -62,6 +64,8 @@ public enum IDXError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): label \(index) (byte \(8 + index)) is \(label); expected 0..<\(classCount)"
         case .missingFile(let folder, let name):
             return "\(folder): neither \(name) nor \(name).gz is there"
+        case .sampleShapeMismatch(let training, let trainingShape, let test, let testShape):
+            return "\(test): images of shape \(testShape), but \(training) has \(trainingShape); a test set must match its training set"
         }
     }
 }

@@ -29,11 +29,26 @@ public enum IDXFolder {
         let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
         let training = try readPair(folder, images: trainingImages, labels: trainingLabels)
         let test = try readPair(folder, images: testImages, labels: testLabels)
+        guard training.images.dimensions.dropFirst() == test.images.dimensions.dropFirst() else {
+            throw IDXError.sampleShapeMismatch(training: training.imagesFile, trainingShape: Array(training.images.dimensions.dropFirst()),
+                                               test: test.imagesFile, testShape: Array(test.images.dimensions.dropFirst()))
+        }
         let classes = classCount ?? (Int(max(training.labels.bytes.max() ?? 0, test.labels.bytes.max() ?? 0)) + 1)
         return (
             try dataset(images: training.images, imagesFile: training.imagesFile, labels: training.labels, labelsFile: training.labelsFile, classCount: classes),
             try dataset(images: test.images, imagesFile: test.imagesFile, labels: test.labels, labelsFile: test.labelsFile, classCount: classes)
         )
+    }
+
+    /// The test set (`t10k-*`) of the folder at `path` alone, for evaluating a model whose
+    /// class count is known: the training files are not read (nor inflated).
+    ///
+    /// - Precondition: `classCount` is positive.
+    public static func loadTestSet(_ path: String, classCount: Int) throws -> Dataset {
+        precondition(classCount > 0, "IDXFolder: class count \(classCount) must be positive")
+        let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let test = try readPair(folder, images: testImages, labels: testLabels)
+        return try dataset(images: test.images, imagesFile: test.imagesFile, labels: test.labels, labelsFile: test.labelsFile, classCount: classCount)
     }
 
     /// A data set from an images array `[count, ...]` and a labels array `[count]`.
@@ -57,7 +72,7 @@ public enum IDXFolder {
             throw .labelOutOfRange(file: labelsFile, index: index, label: Int(labels.bytes[index]), classCount: classCount)
         }
         return Dataset(
-            count: count,
+            checked: count,
             featureCount: images.bytes.count / count,
             features: .bytes(images.bytes, scale: pixelScale),
             targets: .classes(labels.bytes.map { Int32($0) }, classCount: classCount)

@@ -163,6 +163,10 @@ extension SafeTensors {
                 for i in 0..<count {
                     out[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
                 }
+            case .int64:
+                for i in 0..<count {
+                    out[i] = Float(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                }
             case .bfloat16:
                 for i in 0..<count {
                     let half = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))

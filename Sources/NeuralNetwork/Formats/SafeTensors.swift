@@ -49,13 +49,16 @@ public struct SafeTensors: Sendable, Equatable {
         /// IEEE 754 binary64, rounded to the nearest Float (magnitudes beyond Float's range
         /// become infinities).
         case float64 = "F64"
+        /// Two's-complement 64-bit integers (PyTorch's `num_batches_tracked`), rounded to the
+        /// nearest Float (exact below 2^24).
+        case int64 = "I64"
 
         /// Bytes per element.
         public var byteCount: Int {
             switch self {
             case .float16, .bfloat16: 2
             case .float32: 4
-            case .float64: 8
+            case .float64, .int64: 8
             }
         }
     }

@@ -136,7 +136,7 @@ struct FormatsSafeTensorsTests {
         #expect(throws: FileError.notFound(path: "/nonexistent/model.safetensors")) {
             try SafeTensors(contentsOfFile: "/nonexistent/model.safetensors")
         }
-        #expect(throws: FileError.notAFile(path: "/tmp")) { try SafeTensors(contentsOfFile: "/tmp") }
+        #expect(throws: FileError.notAFile(path: "/tmp", kind: .folder)) { try SafeTensors(contentsOfFile: "/tmp") }
     }
 
     // MARK: - Corrupt input, one typed error per case
@@ -189,8 +189,8 @@ struct FormatsSafeTensorsTests {
         #expect(throws: SafeTensorsError.missingKey(file: f, tensor: "w", key: "data_offsets")) {
             try parse(entry(#""dtype":"F32","shape":[1]"#))
         }
-        #expect(throws: SafeTensorsError.unsupportedDType(file: f, tensor: "w", dtype: "I64")) {
-            try parse(entry(#""dtype":"I64","shape":[1],"data_offsets":[0,4]"#))
+        #expect(throws: SafeTensorsError.unsupportedDType(file: f, tensor: "w", dtype: "U8")) {
+            try parse(entry(#""dtype":"U8","shape":[1],"data_offsets":[0,4]"#))
         }
         #expect(throws: SafeTensorsError.unsupportedDType(file: f, tensor: "w", dtype: "F33")) {
             try parse(entry(#""dtype":"F33","shape":[1],"data_offsets":[0,4]"#))
