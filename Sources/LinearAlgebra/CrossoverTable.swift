@@ -143,42 +143,52 @@ public struct CrossoverTable: Sendable, Equatable, Codable {
 }
 
 /// The entries of a ``CrossoverTable`` for one thread count, with their log sizes computed
-/// once, so that a choice per GEMM call costs a short scan and no allocation.
+/// once and grouped by transposes, so that a choice per GEMM call costs a short scan of the
+/// entries with the call's transposes (about 20) and no allocation.
 struct CrossoverRules: Sendable {
     private struct Point: Sendable {
-        var transA: Transpose, transB: Transpose
         var logM: Float, logN: Float, logK: Float
         var openblasWins: Bool
     }
-    private let points: [Point]
+    /// Points by transposes, at index `2 * (transA == .transposed) + (transB == .transposed)`.
+    private let groups: [[Point]]
+    /// Every point, for transposes the table has no entry with.
+    private let all: [Point]
 
     /// The entries measured at the thread count nearest `threads` (ties: the smaller count).
     init(_ table: CrossoverTable, threads: Int) {
         let counts = Set(table.entries.map(\.threads))
         let nearest = counts.min { (abs($0 - threads), $0) < (abs($1 - threads), $1) }
-        points = table.entries.filter { $0.threads == nearest }.map { entry in
-            Point(transA: entry.transA == "T" ? .transposed : .none, transB: entry.transB == "T" ? .transposed : .none,
-                  logM: Self.log2(entry.m), logN: Self.log2(entry.n), logK: Self.log2(entry.k),
-                  openblasWins: entry.winner == .openblas)
+        var groups = [[Point]](repeating: [], count: 4)
+        var all: [Point] = []
+        for entry in table.entries where entry.threads == nearest {
+            let point = Point(logM: Self.log2(entry.m), logN: Self.log2(entry.n), logK: Self.log2(entry.k),
+                              openblasWins: entry.winner == .openblas)
+            groups[Self.group(entry.transA == "T" ? .transposed : .none, entry.transB == "T" ? .transposed : .none)].append(point)
+            all.append(point)
         }
+        self.groups = groups
+        self.all = all
     }
 
     static func log2(_ x: Int) -> Float { Float.log2(Float(max(x, 1))) }
 
+    private static func group(_ transA: Transpose, _ transB: Transpose) -> Int {
+        (transA == .transposed ? 2 : 0) + (transB == .transposed ? 1 : 0)
+    }
+
     /// The winner of the nearest entry with the same transposes (any transposes when the table
     /// has none of these); swift for an empty table.
     func choice(transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int) -> BackendKind {
+        let same = groups[Self.group(transA, transB)]
+        let points = same.isEmpty ? all : same
         let lm = Self.log2(m), ln = Self.log2(n), lk = Self.log2(k)
-        var best = Float.infinity, bestSame = Float.infinity
-        var winner = false, winnerSame = false
+        var best = Float.infinity, winner = false
         for p in points {
             let d = (p.logM - lm) * (p.logM - lm) + (p.logN - ln) * (p.logN - ln) + (p.logK - lk) * (p.logK - lk)
             if d < best { best = d; winner = p.openblasWins }
-            if p.transA == transA && p.transB == transB && d < bestSame { bestSame = d; winnerSame = p.openblasWins }
         }
-        if bestSame.isFinite { return winnerSame ? .openblas : .swift }
-        if best.isFinite { return winner ? .openblas : .swift }
-        return .swift
+        return winner ? .openblas : .swift
     }
 }
 
