@@ -92,8 +92,11 @@ public final class Workspace {
 
     /// Whether these buffers fit `network` and a batch of `rows` rows.
     public func fits(_ network: Network, rows: Int) -> Bool {
-        rows <= capacity && arenaCount == network.arena.count && specifications.count == network.kinds.count
-            && zip(specifications, network.kinds).allSatisfy { $0 == $1.specification }
+        guard rows <= capacity && arenaCount == network.arena.count && specifications.count == network.kinds.count else { return false }
+        // An index loop: `zip` over an array of existentials instantiates tuple metadata on its
+        // first use, a heap allocation inside the second training step.
+        for l in specifications.indices where specifications[l] != network.kinds[l].specification { return false }
+        return true
     }
 
     /// The first `rows` rows of a `width`-wide buffer as a matrix (a copy).
