@@ -18,7 +18,8 @@ import Synchronization
 /// included (a preempted worker holds up only a part it had claimed); a spinning worker yields
 /// its core every microsecond or so (``yieldMask``), so it is charged little and not preempted
 /// later in the middle of a part; and a caller whose own parts are done spins only briefly
-/// (``callerSpinIterations``) and then parks until the last part ends.
+/// (``callerSpinNanoseconds``, by the clock, without yielding: a yield on a busy core hands it
+/// to another process for a whole time slice) and then parks until the last part ends.
 ///
 /// Protocol of one ``run(parts:_:)``: the caller writes the job (pointer, function, part
 /// count, pending count), then publishes a new ``ticket``, `generation * partLimit + 0`. Parts are claimed by a
@@ -42,9 +43,16 @@ final class GEMMThreadPool: @unchecked Sendable {
     /// A spinning worker yields its core every `yieldMask + 1` loads (about a microsecond).
     static let yieldMask = (1 << 10) - 1
 
-    /// Atomic loads a caller whose own parts are done makes before it parks: about 15
-    /// microseconds, several times the usual imbalance between the parts of one product.
-    static let callerSpinIterations = 1 << 15
+    /// How long a caller whose own parts are done spins before it parks: 15 microseconds,
+    /// several times the usual imbalance between the parts of one product.
+    static let callerSpinNanoseconds: UInt64 = 15_000
+
+    /// The monotonic clock in nanoseconds.
+    static func nanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
 
     /// Parts per job are below this; the ticket is `generation * partLimit + next part`.
     static let partLimit = 1 << 16
@@ -102,18 +110,20 @@ final class GEMMThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Returns when every part of the current job is done: spins ``callerSpinIterations``
-    /// loads (the other parts normally end within microseconds of the caller's), then parks on
+    /// Returns when every part of the current job is done: spins for ``callerSpinNanoseconds``
+    /// (the other parts normally end within microseconds of the caller's), then parks on
     /// ``done`` until the worker that finishes the last part signals it. Parking matters on a
     /// shared machine: a worker preempted in the middle of its part may take a whole time slice
     /// of the scheduler to come back, and a caller spinning meanwhile takes its core from
     /// whatever else runs there (and loses its own priority with the scheduler for nothing).
     private func waitForParts() {
         var spins = 0
+        let start = Self.nanoseconds()
         while pending.load(ordering: .acquiring) > 0 {
             spins += 1
-            if spins & Self.yieldMask == 0 { sched_yield() }
-            if spins < Self.callerSpinIterations { continue }
+            // No sched_yield here: on a busy machine it hands the core to another process for a
+            // whole time slice while the parts end within microseconds.
+            if spins & Self.yieldMask != 0 || Self.nanoseconds() &- start < Self.callerSpinNanoseconds { continue }
             done.lock()
             callerParked.store(true, ordering: .sequentiallyConsistent)
             while pending.load(ordering: .sequentiallyConsistent) > 0 { done.wait() }
