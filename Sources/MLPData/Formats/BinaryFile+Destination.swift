@@ -121,7 +121,7 @@ extension BinaryFile {
         throw .unwritable(path: path, reason: "could not create a temporary file beside it")
     }
 
-    static let temporaryInfix = ".tmp-"
+    package static let temporaryInfix = ".tmp-"
 
     /// Removes the temporary files that writes of `folder + name` left when they were killed:
     /// regular files named `.<name>.tmp-XXXXXX` (six characters, as `mkstemp` makes them) that

@@ -1,13 +1,15 @@
 #if MPI
 import CMPI
+import NeuralNetwork
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// The ranks of `MPI_COMM_WORLD` (Open MPI), for programs started by `mpirun -np N`; the only
-/// file that imports `CMPI`, compiled only with the package trait `MPI`.
+/// The ranks of `MPI_COMM_WORLD` (Open MPI), for programs started by `mpirun -np N`: the
+/// `Communicator` of the NeuralNetwork module over MPI. The only file that imports `CMPI`,
+/// compiled only with the package trait `MPI` (without it this module has no public API).
 ///
 /// Collectives, with P floats of gradient per step:
 /// - ``allreduceSum(_:)``: `MPI_Allreduce(MPI_IN_PLACE, x, P, MPI_FLOAT, MPI_SUM, world)`. Open
