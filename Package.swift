@@ -58,8 +58,8 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
             ]
         ),
-        // Module dependencies point one way, down this list: MLPData and LinearAlgebra know nothing of
-        // each other, NeuralNetwork re-exports both, NeuralNetworkMPI adds MPI to NeuralNetwork.
+        // Each library depends only on libraries above it here: MLPData and LinearAlgebra know nothing
+        // of each other, NeuralNetwork uses and re-exports both, NeuralNetworkMPI adds MPI to it.
         .target(name: "MLPData", dependencies: ["CZlib"]),
         .target(
             name: "NeuralNetwork",
