@@ -82,7 +82,8 @@ import Testing
         let document = try SVGDocument(chart.svg())
         Self.expectFiniteCoordinates(document)
         let yTicks = document.elements("text").filter { $0.number("x") == 64 }.compactMap { Double($0.text) }
-        #expect(yTicks == [0, 5e19, 1e20, 1.5e20, 2e20, 2.5e20, 3e20])
+        // y from 0 (the low end goes to 0 when the data start near it) to 3e20 in steps of 1e20.
+        #expect(yTicks == [0, 1e20, 2e20, 3e20])
 
         let extreme = LineChart(title: "extreme", xLabel: "x", yLabel: "y",
                                 series: [.init(name: "y", points: [(0, -1e308), (1, 1e308)])])

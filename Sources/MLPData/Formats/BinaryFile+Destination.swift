@@ -11,7 +11,7 @@ import Synchronization
 public enum FileKind: Sendable, Equatable, CustomStringConvertible {
     case regular, folder, fifo, characterDevice, blockDevice, socket, symbolicLink, danglingLink, other
 
-    init(mode: mode_t) {
+    package init(mode: mode_t) {
         switch mode & S_IFMT {
         case S_IFREG: self = .regular
         case S_IFDIR: self = .folder
