@@ -135,17 +135,11 @@ func fmt(_ value: Double) -> String {
 /// characters XML 1.0 does not allow at all (C0 controls other than tab, line feed and carriage
 /// return; U+FFFE, U+FFFF) as U+FFFD.
 func escape(_ text: String) -> String {
+    let entities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"]
     var out = ""
     for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-        case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
-        default: out.unicodeScalars.append(scalar)
-        }
+        let allowed = scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : "\t\n\r".unicodeScalars.contains(scalar)
+        if let entity = entities[scalar] { out += entity } else { out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}") }
     }
     return out
 }
