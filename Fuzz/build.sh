@@ -19,9 +19,9 @@ harnesses=("$@")
 # Release (-O) to fuzz what users run; -g for readable stack traces in crash reports. SwiftPM
 # rebuilds only what changed.
 scratch="$work/spm"
-echo "fuzz: building the MLPData target (swift build --target MLPData, sanitizers fuzzer and address)"
+echo "fuzz: building the MLPData target (swift build --target MLPData, -sanitize=fuzzer,address)"
 swift build --package-path "$root" --scratch-path "$scratch" -c release --target MLPData \
-    --sanitize fuzzer --sanitize address -Xswiftc -g
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -g
 products=$(swift build --package-path "$root" --scratch-path "$scratch" -c release --show-bin-path)
 objects=("$products"/MLPData.build/*.o)
 [ -f "${objects[0]}" ] || { echo "fuzz: no objects in $products/MLPData.build" >&2; exit 1; }
