@@ -6,8 +6,9 @@ SHELL := /bin/bash
 # sums the Swift Testing results ("tests: N passed, M failed").
 TEST_LOG := .build-test.log
 
-# Debian packages the build and the tests need; installed by `make deps` when missing.
-APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev
+# Debian packages the build and the tests need; installed by `make deps` when missing
+# (libxml2: Foundation's XMLParser, which the SVG chart tests read the charts back with).
+APT_PACKAGES := pkg-config libopenblas-dev liblapacke-dev zlib1g-dev libxml2
 # Release builds of the tool and the benchmark are tuned for this CPU: the GEMM micro-kernel
 # follows the compiler's target (Sources/CTargetFeatures), so -target-cpu is the one flag.
 NATIVE := -Xswiftc -target-cpu -Xswiftc native

@@ -5,8 +5,11 @@ let package = Package(
     name: "SwiftMLP",
     products: [
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        // The file formats and `Dataset` alone: reads and writes safetensors, IDX and CSV, links no GEMM.
+        .library(name: "MLPData", targets: ["MLPData"]),
         .library(name: "NeuralNetwork", targets: ["NeuralNetwork"]),
-        .library(name: "SVGChart", targets: ["SVGChart"]),
+        // `MPICommunicator`; has no public API unless the `MPI` trait is on.
+        .library(name: "NeuralNetworkMPI", targets: ["NeuralNetworkMPI"]),
         .executable(name: "mlp", targets: ["mlp"]),
         .executable(name: "mlp-bench", targets: ["MLPBench"]),
     ],
@@ -55,16 +58,26 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(traits: ["OpenBLAS"])),
             ]
         ),
+        // Each library depends only on libraries above it here: MLPData and LinearAlgebra know nothing
+        // of each other, NeuralNetwork uses and re-exports both, NeuralNetworkMPI adds MPI to it.
+        .target(name: "MLPData", dependencies: ["CZlib"]),
         .target(
             name: "NeuralNetwork",
             dependencies: [
                 "LinearAlgebra",
-                "CZlib",
-                .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+                "MLPData",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        .target(
+            name: "NeuralNetworkMPI",
+            dependencies: [
+                "NeuralNetwork",
+                .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+            ]
+        ),
 
+        // Internal to the package (no product): only the two executables draw with it.
         .target(
             name: "SVGChart",
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
@@ -75,6 +88,7 @@ let package = Package(
             name: "mlp",
             dependencies: [
                 "NeuralNetwork",
+                .target(name: "NeuralNetworkMPI", condition: .when(traits: ["MPI"])),
                 "SVGChart",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -96,16 +110,20 @@ let package = Package(
         .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),
 
         // MARK: - Tests
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        // Helpers more than one test target uses (seeded test data, the numpy fixtures' layout).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "MLPDataTests", dependencies: ["MLPData"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "NeuralNetworkTests",
-            dependencies: ["NeuralNetwork", "LinearAlgebra", "MallocCounter"],
+            dependencies: ["NeuralNetwork", "LinearAlgebra", "MallocCounter", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "SVGChartTests", dependencies: ["SVGChart"]),
         // The tool's tests run the built `mlp` binary; depending on it makes `swift test` build it first.
         .testTarget(
             name: "MLPToolTests",
-            dependencies: ["mlp", "NeuralNetwork"],
+            dependencies: ["mlp", "NeuralNetwork", "TestSupport"],
             exclude: ["Fixtures"]  // read from the source tree by path: the tool takes file names
         ),
     ]

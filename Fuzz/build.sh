@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer harnesses with swiftc directly, leaving Package.swift and `swift build`
-# alone: the format readers (Sources/NeuralNetwork/Formats + Dataset.swift, their only other
-# source) become one static NeuralNetwork module instrumented for libFuzzer and AddressSanitizer,
-# and each harness in Fuzz/Harnesses links against it through the readers' public API.
+# Builds the libFuzzer harnesses against the package's own `MLPData` target (the file formats
+# and `Dataset`, the readers' whole module): SwiftPM compiles that target, and nothing else but
+# its one dependency CZlib, instrumented for libFuzzer and AddressSanitizer in a scratch folder
+# of its own; each harness in Fuzz/Harnesses is then compiled with swiftc and linked with
+# MLPData's objects, calling the readers through their public API as users do. The harnesses
+# stay out of Package.swift (libFuzzer provides their `main`), so `swift build` and `swift test`
+# never see them.
 #
 # Usage: Fuzz/build.sh [harness ...]    (default: all of safetensors idx csv)
 # Output: $FUZZ_WORK/bin/fuzz-<harness>  (FUZZ_WORK defaults to .build-fuzz, git-ignored)
@@ -13,24 +16,21 @@ work=${FUZZ_WORK:-$root/.build-fuzz}
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(safetensors idx csv)
 
-# -O to fuzz what users run; -g for readable stack traces in crash reports.
-flags=(-O -g -swift-version 6 -sanitize=fuzzer,address -parse-as-library -I "$root/Sources/CZlib")
+# Release (-O) to fuzz what users run; -g for readable stack traces in crash reports. SwiftPM
+# rebuilds only what changed.
+scratch="$work/spm"
+echo "fuzz: building the MLPData target (swift build --target MLPData, -sanitize=fuzzer,address)"
+swift build --package-path "$root" --scratch-path "$scratch" -c release --target MLPData \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -g
+products=$(swift build --package-path "$root" --scratch-path "$scratch" -c release --show-bin-path)
+objects=("$products"/MLPData.build/*.o)
+[ -f "${objects[0]}" ] || { echo "fuzz: no objects in $products/MLPData.build" >&2; exit 1; }
+# Where SwiftPM puts the target's .swiftmodule (Modules/ since Swift 6; the products folder before).
+modules="$products/Modules"
+[ -d "$modules" ] || modules="$products"
 
-sources=("$root"/Sources/NeuralNetwork/Formats/*.swift "$root/Sources/NeuralNetwork/Data/Dataset.swift")
-module="$work/module"
-mkdir -p "$module" "$work/bin"
-
-# The library is rebuilt only when a reader's source is newer than it.
-library="$module/libNeuralNetwork.a"
-stale=0
-[ -f "$library" ] || stale=1
-for source in "${sources[@]}"; do [ "$source" -nt "$library" ] && stale=1; done
-if [ $stale = 1 ]; then
-    echo "fuzz: building the NeuralNetwork readers (${#sources[@]} files)"
-    swiftc "${flags[@]}" -module-name NeuralNetwork -emit-module -emit-module-path "$module/NeuralNetwork.swiftmodule" \
-        -emit-library -static -o "$library" "${sources[@]}"
-fi
-
+flags=(-O -g -swift-version 6 -sanitize=fuzzer,address -parse-as-library -I "$modules" -I "$root/Sources/CZlib")
+mkdir -p "$work/bin"
 for harness in "${harnesses[@]}"; do
     case $harness in
         safetensors) file=SafeTensorsHarness.swift ;;
@@ -39,11 +39,15 @@ for harness in "${harnesses[@]}"; do
         *) echo "fuzz: unknown harness '$harness' (safetensors, idx, csv)" >&2; exit 2 ;;
     esac
     binary="$work/bin/fuzz-$harness"
-    if [ ! -x "$binary" ] || [ "$library" -nt "$binary" ] || [ "$root/Fuzz/Harnesses/$file" -nt "$binary" ] \
-        || [ "$root/Fuzz/Harnesses/HarnessSupport.swift" -nt "$binary" ]; then
+    stale=0
+    [ -x "$binary" ] || stale=1
+    for input in "${objects[@]}" "$root/Fuzz/Harnesses/$file" "$root/Fuzz/Harnesses/HarnessSupport.swift"; do
+        [ "$input" -nt "$binary" ] && stale=1
+    done
+    if [ $stale = 1 ]; then
         echo "fuzz: building fuzz-$harness"
-        swiftc "${flags[@]}" -module-name "Fuzz_$harness" -I "$module" \
+        swiftc "${flags[@]}" -module-name "Fuzz_$harness" \
             "$root/Fuzz/Harnesses/$file" "$root/Fuzz/Harnesses/HarnessSupport.swift" \
-            -L "$module" -lNeuralNetwork -lz -use-ld=lld -o "$binary"
+            "${objects[@]}" -lz -use-ld=lld -o "$binary"
     fi
 done

@@ -9,7 +9,7 @@
 # git-ignored) and grows from run to run; it is seeded each time with the format fixtures,
 # Fuzz/seeds/<harness> and the committed regressions. Every crash, timeout, leak or
 # out-of-memory input libFuzzer saves is copied to
-# Tests/NeuralNetworkTests/Fixtures/fuzz-regressions/<harness>/, for `swift test` to replay.
+# Tests/MLPDataTests/Fixtures/fuzz-regressions/<harness>/, for `swift test` to replay.
 # Exit status: 0 when no harness found anything.
 set -uo pipefail
 
@@ -22,7 +22,7 @@ harnesses=("$@")
 
 "$root/Fuzz/build.sh" "${harnesses[@]}" || exit 2
 
-fixtures="$root/Tests/NeuralNetworkTests/Fixtures"
+fixtures="$root/Tests/MLPDataTests/Fixtures"
 # Hangs count (-timeout), so does memory beyond what any input justifies: one allocation over
 # 512 MB or a process over 2 GB. The harnesses also enforce a per-input budget themselves.
 limits=(-timeout=5 -rss_limit_mb=2048 -malloc_limit_mb=512)

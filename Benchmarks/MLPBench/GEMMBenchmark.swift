@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import NeuralNetwork
 import SVGChart
 
 /// `mlp-bench gemm`: every fast GEMM backend on square, odd and MLP shapes, checked against
@@ -226,7 +227,7 @@ struct Operands {
     init(_ product: Product) {
         self.product = product
         let (m, n, k) = (product.shape.m, product.shape.n, product.shape.k)
-        var generator = SplitMix64(seed: UInt64(m * 1_000_003 + n * 1_009 + k))
+        var generator = SeededGenerator(seed: UInt64(m * 1_000_003 + n * 1_009 + k))
         a = product.pair.a == .none ? .random(m, k, &generator) : .random(k, m, &generator)
         b = product.pair.b == .none ? .random(k, n, &generator) : .random(n, k, &generator)
     }

@@ -59,7 +59,7 @@ struct InferBenchmark: ParsableCommand {
                                   loss: .crossEntropy, initializer: .heNormal, seed: 1)
         print("mlp-bench infer: 784-256-128-10 relu/softmax, predict into a kept workspace; kernel \(GEMMKernelKind.compiled)")
         print("machine at start: \(machineState())")
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         var records: [Record] = []
         var table = Table([("backend", .left), ("thr", .right), ("batch", .right), ("median us", .right),
                            ("p99 us", .right), ("samples/s", .right), ("vs reference", .right)])

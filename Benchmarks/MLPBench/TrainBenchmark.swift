@@ -220,7 +220,7 @@ struct TrainBenchmark: ParsableCommand {
         if let (training, test) = try? IDXFolder.load(data, classCount: 10) {
             return (BenchmarkData(training: training, test: test), "fashion-mnist (\(data))")
         }
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         let count = 60_000, width = 784
         let bytes = (0..<(count * width)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let labels = (0..<count).map { _ in Int32.random(in: 0..<10, using: &generator) }

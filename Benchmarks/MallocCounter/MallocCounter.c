@@ -1,14 +1,33 @@
 // Allocation counting for `mlp-bench train`'s "no allocation after the first step" check.
-// glibc exports its allocator under __libc_* names; these wrappers count and forward.
+// glibc exports its allocator under __libc_* names; these wrappers count and forward. Other C
+// libraries (musl, Darwin's) have no such names: there the wrappers are not compiled, the
+// counter stays inactive and mallocCounterIsSupported() says so.
 #include "MallocCounter.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 
+// Under AddressSanitizer or ThreadSanitizer the sanitizer owns malloc; replacing it again would
+// bypass its bookkeeping (and crash), so the counter stays inactive there.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define MALLOC_COUNTER_DISABLED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define MALLOC_COUNTER_DISABLED 1
+#endif
+// <stdlib.h> has defined __GLIBC__ by now when the C library is glibc.
+#if !defined(__GLIBC__)
+#define MALLOC_COUNTER_DISABLED 1
+#endif
+
+#ifndef MALLOC_COUNTER_DISABLED
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t count, size_t size);
 extern void *__libc_realloc(void *pointer, size_t size);
 extern void *__libc_memalign(size_t alignment, size_t size);
+#endif
 
 static unsigned long allocations;
 static __thread unsigned long threadAllocations;
@@ -23,17 +42,6 @@ static inline void count(void) {
 }
 
 void mallocCounterArmTrap(int on) { __atomic_store_n(&armed, on, __ATOMIC_RELAXED); }
-
-// Under AddressSanitizer or ThreadSanitizer the sanitizer owns malloc; replacing it again would
-// bypass its bookkeeping (and crash), so the counter stays inactive there.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define MALLOC_COUNTER_DISABLED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define MALLOC_COUNTER_DISABLED 1
-#endif
 
 #ifndef MALLOC_COUNTER_DISABLED
 void *malloc(size_t size) { count(); return __libc_malloc(size); }
@@ -55,6 +63,14 @@ int posix_memalign(void **result, size_t alignment, size_t size) {
 unsigned long mallocCounterThreadAllocations(void) { return threadAllocations; }
 
 unsigned long mallocCounterAllocations(void) { return __atomic_load_n(&allocations, __ATOMIC_RELAXED); }
+
+int mallocCounterIsSupported(void) {
+#ifdef MALLOC_COUNTER_DISABLED
+    return 0;
+#else
+    return 1;
+#endif
+}
 
 int mallocCounterIsActive(void) {
     unsigned long before = mallocCounterAllocations();

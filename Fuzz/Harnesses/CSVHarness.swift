@@ -4,7 +4,7 @@
 // and named columns. A thrown `CSVError` is the right answer for bad input; only a crash, a
 // trap, a leak, a hang or an oversized allocation is a finding. An accepted data set is
 // checked against its own invariants.
-import NeuralNetwork
+import MLPData
 
 /// The target choices every input is parsed with.
 let targetModes: [CSVTargets] = [

@@ -9,7 +9,7 @@
 // A thrown `IDXError` is the right answer for bad input; only a crash, a trap, a leak, a hang
 // or an oversized allocation is a finding. An accepted array is checked against the format.
 import CZlib
-import NeuralNetwork
+import MLPData
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

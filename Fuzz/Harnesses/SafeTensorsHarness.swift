@@ -3,7 +3,7 @@
 // A thrown `SafeTensorsError` is the right answer for bad input; only a crash, a trap, a leak,
 // a hang or an oversized allocation is a finding. What the reader accepts is checked against
 // the format's invariants, so a wrong answer traps too.
-import NeuralNetwork
+import MLPData
 
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -111,29 +111,35 @@ struct Axis {
         if integerTicks { step = max(1, step.rounded(.up)) }
         low = (lo / step).rounded(.down) * step
         high = (hi / step).rounded(.up) * step
+        // A range too wide for Double (near +-1.8e308) has no round step: its ends are the ticks.
+        guard step.isFinite, step > 0, low.isFinite, high.isFinite, high > low else {
+            (low, high, ticks) = (lo, hi, [lo, hi])
+            return
+        }
         ticks = stride(from: low, through: high + step / 2, by: step).map { $0 }
     }
 }
 
-/// A number with at most four significant decimals and no trailing zeros.
+/// A number rounded to four decimals, with no trailing zeros; from 1e14 on, Swift's shortest
+/// form (`1e+20`), which SVG reads too. Callers draw finite values only.
 func fmt(_ value: Double) -> String {
-    if value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
+    // 1e14 x 10^4 is still far from Int.max (9.2e18), so the rounding below cannot trap.
+    if !(abs(value) < 1e14) { return value.isFinite ? "\(value)" : "0" }
+    if value == value.rounded() { return String(Int(value)) }
     var text = String(Double(Int((value * 10_000).rounded())) / 10_000)
     if text.hasSuffix(".0") { text.removeLast(2) }
     return text
 }
 
-/// Text safe inside SVG elements and attributes.
+/// Text safe inside SVG elements and attributes: the markup characters as entities, and the
+/// characters XML 1.0 does not allow at all (C0 controls other than tab, line feed and carriage
+/// return; U+FFFE, U+FFFF) as U+FFFD.
 func escape(_ text: String) -> String {
+    let entities: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"]
     var out = ""
-    for ch in text {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(ch)
-        }
+    for scalar in text.unicodeScalars {
+        let allowed = scalar.value >= 0x20 ? scalar.value != 0xFFFE && scalar.value != 0xFFFF : "\t\n\r".unicodeScalars.contains(scalar)
+        if let entity = entities[scalar] { out += entity } else { out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}") }
     }
     return out
 }

@@ -1,4 +1,7 @@
 import NeuralNetwork
+#if MPI
+import NeuralNetworkMPI
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

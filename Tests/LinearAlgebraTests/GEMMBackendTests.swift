@@ -1,5 +1,6 @@
 @testable import LinearAlgebra
 import Testing
+import TestSupport
 
 /// Every fast backend against ``ReferenceBackend`` (Double accumulation), on strided operands
 /// with NaN padding (reading outside A or B poisons the result) and a C with sentinels around

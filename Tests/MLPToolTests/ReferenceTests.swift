@@ -1,28 +1,17 @@
 import Foundation
 import NeuralNetwork
+import TestSupport
 import Testing
 
 /// The tool against implementations it shares no code with: the numpy reference (training in
 /// file order from given weights) and PyTorch (a model file written by torch).
 @Suite struct ReferenceTests {
-    struct Fixture: Decodable {
-        var learningRate: Double
-        var batchSize: Int
-        var epochs: Int
-        var inputs: [[Double]]
-        var targets: [[Double]]
-        var initialWeights: [[[Double]]]
-        var initialBiases: [[Double]]
-        var trainedWeights: [[[Double]]]
-        var trainedBiases: [[Double]]
-    }
-
     /// `mlp train --init --no-shuffle --optimizer sgd` reproduces the numpy reference's weights
     /// after two epochs of plain SGD in file order.
     @Test(arguments: ["relu", "tanh", "mish"])
     func trainingInFileOrderMatchesNumpy(_ name: String) throws {
         let url = repositoryRoot.appendingPathComponent("Tests/NeuralNetworkTests/Fixtures/network-\(name).json")
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let fixture = try NetworkFixture(contentsOf: url)
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
 

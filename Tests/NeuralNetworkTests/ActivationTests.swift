@@ -1,5 +1,4 @@
 import Testing
-import RealModule
 @testable import NeuralNetwork
 
 @Suite("Activation")

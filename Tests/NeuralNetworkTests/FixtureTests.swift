@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NeuralNetwork
 
 /// The network against the independent float64 numpy implementation in
@@ -7,40 +8,14 @@ import Testing
 /// plain SGD in file order, on every compiled backend.
 @Suite("numpy fixtures")
 struct FixtureTests {
-    struct Fixture: Decodable {
-        struct LayerSpec: Decodable {
-            var kind: String
-            var inputSize: Int
-            var outputSize: Int
-            var activation: String?
-            var pieces: Int?
-        }
-        var `case`: String
-        var layers: [LayerSpec]
-        var loss: String
-        var learningRate: Float
-        var batchSize: Int
-        var epochs: Int
-        var inputs: [[Double]]
-        var targets: [[Double]]
-        var initialWeights: [[[Double]]]
-        var initialBiases: [[Double]]
-        var forwardOutputs: [[Double]]
-        var loss0: Double
-        var gradientWeights: [[[Double]]]
-        var gradientBiases: [[Double]]
-        var trainedWeights: [[[Double]]]
-        var trainedBiases: [[Double]]
-        var trainedLoss: Double
-    }
+    typealias Fixture = NetworkFixture
 
     static let cases = ["identity", "step", "sigmoid", "tanh", "relu", "leaky-relu", "elu", "relu6", "relu6-saturated",
                         "swish", "mish", "sigmoid-quadratic", "identity-quadratic", "binary", "deep", "maxout"]
 
     static func load(_ name: String) throws -> Fixture {
         let directory = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-        let data = try Data(contentsOf: directory.appendingPathComponent("network-\(name).json"))
-        return try JSONDecoder().decode(Fixture.self, from: data)
+        return try Fixture(contentsOf: directory.appendingPathComponent("network-\(name).json"))
     }
 
     static func matrix(_ rows: [[Double]]) -> Matrix { Matrix(rows.map { $0.map(Float.init) }) }

@@ -4,7 +4,8 @@
 ///
 /// A ``Trainer`` talks to its ranks only through this protocol and does not know which
 /// implementation it has: ``SingleProcessCommunicator`` (one rank, every collective a no-op,
-/// the default) or, when the package trait `MPI` is on, `MPICommunicator`.
+/// the default) or, when the package trait `MPI` is on, `MPICommunicator` (module
+/// `NeuralNetworkMPI`, which depends on this one).
 ///
 /// Every method is a *collective*: all ranks call it, in the same order, with buffers of the
 /// same length, or the ranks wait for one another forever (MPI's rule).

@@ -1,5 +1,3 @@
-import RealModule
-
 /// How a layer's weights W (`rows x fanIn`) are drawn before training.
 ///
 /// With fanIn = inputs per unit and fanOut = rows of W (for Maxout, outputs x pieces):

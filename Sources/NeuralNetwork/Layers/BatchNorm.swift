@@ -1,5 +1,3 @@
-import RealModule
-
 /// Batch normalisation (Ioffe & Szegedy 2015) over the features of a batch, with PyTorch's
 /// `nn.BatchNorm1d` conventions: eps = 1e-5, momentum = 0.1, affine, running statistics tracked.
 ///

@@ -1,5 +1,3 @@
-import RealModule
-
 /// A fully connected layer: z = W a + b, output g(z).
 ///
 /// For a batch with one sample per row, X (`n x inputSize`):

@@ -1,5 +1,3 @@
-import RealModule
-
 /// Layer normalisation (Ba, Kiros & Hinton 2016): each sample normalised over its features,
 /// with a learned scale and shift, as PyTorch's `nn.LayerNorm(size)` (eps = 1e-5); the same in
 /// training and inference.

@@ -1,5 +1,3 @@
-import RealModule
-
 /// A Maxout layer (Goodfellow et al. 2013): each output unit is the largest of `pieces`
 /// affine maps of the input.
 ///

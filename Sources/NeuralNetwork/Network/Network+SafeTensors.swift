@@ -135,7 +135,7 @@ extension Network {
 
     /// The network in the safetensors file at `path` (see ``init(safeTensors:fileName:architecture:)``).
     ///
-    /// - Throws: ``FileError``, ``SafeTensorsError`` or ``ModelFileError``, each naming the file.
+    /// - Throws: `FileError`, `SafeTensorsError` (module MLPData) or ``ModelFileError``, each naming the file.
     public init(contentsOfFile path: String, architecture: Architecture? = nil) throws {
         let file = try SafeTensors(contentsOfFile: path)
         try self.init(safeTensors: file, fileName: path, architecture: architecture)

@@ -1,5 +1,3 @@
-import RealModule
-
 /// A feedforward network: a sequence of layers whose sizes chain, their tensors in one
 /// ``ParameterArena``, and the loss it is trained on.
 ///

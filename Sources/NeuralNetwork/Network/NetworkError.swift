@@ -1,5 +1,3 @@
-import RealModule
-
 /// A network that cannot be built as asked, with every size involved named.
 public enum NetworkError: Error, Equatable, CustomStringConvertible {
     /// A network needs at least one layer.

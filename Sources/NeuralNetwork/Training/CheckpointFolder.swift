@@ -123,7 +123,7 @@ public final class CheckpointFolder {
     }
 
     /// One of a checkpoint's files, or the temporary file of a write of one that was killed
-    /// (`.model.safetensors.tmp-XXXXXX`, see ``BinaryFile/writeAtomically(_:toPath:)``).
+    /// (`.model.safetensors.tmp-XXXXXX`, see `BinaryFile.writeAtomically(_:toPath:)`).
     static func isWrittenFileName(_ name: String) -> Bool {
         if fileNames.contains(name) { return true }
         return fileNames.contains { file in

@@ -246,7 +246,7 @@ public final class Trainer<O: Optimizer> {
     /// Trains on `dataset` for ``TrainingOptions/epochs`` epochs (less when stopping early).
     ///
     /// The last ``TrainingOptions/validationFraction`` of the samples is held out first
-    /// (``Dataset/splitValidation(fraction:)``); each epoch visits the rest in mini-batches,
+    /// (`Dataset.splitValidation(fraction:)`); each epoch visits the rest in mini-batches,
     /// shuffled from the seed or in file order, the last smaller batch included.
     ///
     /// - Parameters:

@@ -1,5 +1,5 @@
 import Testing
-@testable import NeuralNetwork
+@testable import MLPData
 
 /// Fault suite, class 9: what a caller's data can get wrong is a thrown ``DatasetError`` naming
 /// the numbers, never a trap (a release build used to stop with no message).

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the small IDX fixtures for Tests/NeuralNetworkTests/Formats (standard library only):
+"""Writes the small IDX fixtures for Tests/MLPDataTests (standard library only):
 
-    cd Tests/NeuralNetworkTests/Fixtures/formats && python3 make_idx.py
+    cd Tests/MLPDataTests/Fixtures/formats && python3 make_idx.py
 
 idx-mini/  an MNIST-style folder, mixing raw and gzip files as a loader must accept:
     train-images-idx3-ubyte       raw   [6, 3, 2]  pixel (i, r, c) = (i * 37 + r * 11 + c * 5) % 256

@@ -63,7 +63,7 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// A data set whose sizes and labels the caller has already checked (loaders, subsets).
-    init(checked count: Int, featureCount: Int, features: Features, targets: Targets) {
+    package init(checked count: Int, featureCount: Int, features: Features, targets: Targets) {
         self.count = count
         self.featureCount = featureCount
         self.features = features

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-@testable import NeuralNetwork
+@testable import MLPData
 
-/// The folder of committed format fixtures (Tests/NeuralNetworkTests/Fixtures/formats).
+/// The folder of committed format fixtures (Tests/MLPDataTests/Fixtures/formats).
 func formatsFixturePath(_ name: String) -> String {
     Bundle.module.resourceURL!.appendingPathComponent("Fixtures/formats/\(name)").path
 }

@@ -111,7 +111,7 @@ public enum BinaryFile {
         if failure != 0 { throw .unwritable(path: path, reason: systemMessage(failure)) }
     }
 
-    static func systemMessage(_ code: Int32) -> String {
+    package static func systemMessage(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }

@@ -11,7 +11,7 @@ import Synchronization
 public enum FileKind: Sendable, Equatable, CustomStringConvertible {
     case regular, folder, fifo, characterDevice, blockDevice, socket, symbolicLink, danglingLink, other
 
-    init(mode: mode_t) {
+    package init(mode: mode_t) {
         switch mode & S_IFMT {
         case S_IFREG: self = .regular
         case S_IFDIR: self = .folder
@@ -121,7 +121,7 @@ extension BinaryFile {
         throw .unwritable(path: path, reason: "could not create a temporary file beside it")
     }
 
-    static let temporaryInfix = ".tmp-"
+    package static let temporaryInfix = ".tmp-"
 
     /// Removes the temporary files that writes of `folder + name` left when they were killed:
     /// regular files named `.<name>.tmp-XXXXXX` (six characters, as `mkstemp` makes them) that

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import NeuralNetwork
+@testable import MLPData
 
 private func header(_ dimensions: [UInt32], type: UInt8 = 0x08) -> [UInt8] {
     var bytes: [UInt8] = [0, 0, type, UInt8(dimensions.count)]

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import NeuralNetwork
+@testable import MLPData
 
 private func parse(_ text: String, _ targets: CSVTargets = .classLabel(), file: String = "data.csv") throws(CSVError) -> Dataset {
     try CSVDataset.parse(Array(text.utf8), fileName: file, targets: targets)

@@ -1,13 +1,15 @@
 #if MPI
 import CMPI
+import NeuralNetwork
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// The ranks of `MPI_COMM_WORLD` (Open MPI), for programs started by `mpirun -np N`; the only
-/// file that imports `CMPI`, compiled only with the package trait `MPI`.
+/// The ranks of `MPI_COMM_WORLD` (Open MPI), for programs started by `mpirun -np N`: the
+/// `Communicator` of the NeuralNetwork module over MPI. The only file that imports `CMPI`,
+/// compiled only with the package trait `MPI` (without it this module has no public API).
 ///
 /// Collectives, with P floats of gradient per step:
 /// - ``allreduceSum(_:)``: `MPI_Allreduce(MPI_IN_PLACE, x, P, MPI_FLOAT, MPI_SUM, world)`. Open
@@ -22,7 +24,7 @@ import Darwin
 ///
 /// A peer that stops answering without dying (its host's network gone) would keep the others in a
 /// collective for as long as TCP takes to give up; with a `timeout`, each collective that waits
-/// longer ends this rank with a clear error instead (``CollectiveWatchdog``).
+/// longer ends this rank with a clear error instead (`CollectiveWatchdog`).
 ///
 /// A process initialises MPI once: make one communicator, and call ``finalize()`` at the end of
 /// a successful run (a process that exits without it is reported by mpirun as failed, which is

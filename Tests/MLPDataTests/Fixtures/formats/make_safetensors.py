@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Writes the safetensors fixtures for Tests/NeuralNetworkTests/Formats with the reference
+"""Writes the safetensors fixtures for Tests/MLPDataTests with the reference
 implementation (the `safetensors` package, numpy front end), and expected.json beside them.
 
     python3 -m venv /tmp/st && /tmp/st/bin/pip install safetensors numpy
-    cd Tests/NeuralNetworkTests/Fixtures/formats && /tmp/st/bin/python make_safetensors.py
+    cd Tests/MLPDataTests/Fixtures/formats && /tmp/st/bin/python make_safetensors.py
 
 expected.json holds, for every file, its metadata and each tensor's shape and the float32 bit
 patterns (as unsigned integers) that a reader converting to float32 must produce; numpy does

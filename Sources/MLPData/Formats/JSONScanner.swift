@@ -1,7 +1,7 @@
 /// Where JSON text stopped making sense: the byte offset in the text and what was expected there.
-struct JSONSyntaxError: Error, Equatable {
-    var offset: Int
-    var expected: String
+package struct JSONSyntaxError: Error, Equatable {
+    package var offset: Int
+    package var expected: String
 }
 
 /// A strict RFC 8259 tokenizer over UTF-8 bytes for parsers that know the shape they expect.
@@ -10,35 +10,35 @@ struct JSONSyntaxError: Error, Equatable {
 /// rest with `skipValue`, which checks their syntax, stores nothing and limits nesting to
 /// `maximumDepth`. So memory stays proportional to what the caller keeps, and hostile input
 /// can exhaust neither the heap nor the stack.
-struct JSONScanner {
-    static let maximumDepth = 64
+package struct JSONScanner {
+    package static let maximumDepth = 64
 
-    let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var position = 0
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package private(set) var position = 0
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+    package var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    var atEnd: Bool { position == bytes.count }
+    package var atEnd: Bool { position == bytes.count }
 
-    func failure(_ expected: String) -> JSONSyntaxError {
+    package func failure(_ expected: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, expected: expected)
     }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { position += 1 }
     }
 
     /// Skips whitespace, then consumes `byte` or fails expecting `what`.
-    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+    package mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
         skipWhitespace()
         guard current == byte else { throw failure(what) }
         position += 1
     }
 
     /// Skips whitespace, then consumes `byte` if it is next.
-    mutating func consume(_ byte: UInt8) -> Bool {
+    package mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         guard current == byte else { return false }
         position += 1
@@ -46,7 +46,7 @@ struct JSONScanner {
     }
 
     /// What the next value is, for messages ("a string", "the number -1"), without consuming it.
-    mutating func describeNextValue() -> String {
+    package mutating func describeNextValue() -> String {
         skipWhitespace()
         guard let byte = current else { return "the end of the header" }
         switch byte {
@@ -64,7 +64,7 @@ struct JSONScanner {
     }
 
     /// Skips one value of any type, checking its syntax.
-    mutating func skipValue(depth: Int = 0) throws(JSONSyntaxError) {
+    package mutating func skipValue(depth: Int = 0) throws(JSONSyntaxError) {
         skipWhitespace()
         guard let byte = current else { throw failure("a JSON value") }
         switch byte {
@@ -101,7 +101,7 @@ struct JSONScanner {
     }
 
     /// A number, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as its text.
-    mutating func numberText() throws(JSONSyntaxError) -> String {
+    package mutating func numberText() throws(JSONSyntaxError) -> String {
         skipWhitespace()
         let start = position
         if current == UInt8(ascii: "-") { position += 1 }
@@ -127,7 +127,7 @@ struct JSONScanner {
 
     /// The next value as a non-negative integer that fits in `Int`, or nil with nothing
     /// consumed (fractions, exponents, signs, too many digits and non-numbers all give nil).
-    mutating func nonNegativeInteger() -> Int? {
+    package mutating func nonNegativeInteger() -> Int? {
         skipWhitespace()
         var end = position
         var result = 0
@@ -157,7 +157,7 @@ struct JSONScanner {
     /// A string from its opening quote (which must be next) to its closing one; escapes
     /// decoded, raw control characters rejected, `\u` surrogates required to come in pairs.
     /// The caller has checked that the text is valid UTF-8.
-    mutating func string() throws(JSONSyntaxError) -> String {
+    package mutating func string() throws(JSONSyntaxError) -> String {
         guard current == UInt8(ascii: "\"") else { throw failure("a string") }
         position += 1
         var scalars = String.UnicodeScalarView()
@@ -232,7 +232,7 @@ struct JSONScanner {
 }
 
 /// JSON text for a string: quotes, the two mandatory escapes, and `\u00XX` for control characters.
-func jsonQuoted(_ text: String) -> String {
+package func jsonQuoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -11,7 +11,7 @@ import Darwin
 ///
 /// `rename(2)` replaces a file or a symbolic link atomically, but not a non-empty folder;
 /// a set of files is therefore published by writing it into a fresh folder and then switching
-/// a link to it (see ``Checkpoint``).
+/// a link to it (as NeuralNetwork's `Checkpoint` does).
 extension BinaryFile {
     /// Creates the folder at `path` (mode 0755) unless a folder is already there.
     ///

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import NeuralNetwork
+@testable import MLPData
 
 /// A safetensors file from a header text (unpadded) and a data buffer.
 private func safetensorsFile(_ header: String, data: [UInt8] = []) -> [UInt8] {

@@ -1,5 +1,5 @@
 import Foundation
-import NeuralNetwork
+import MLPData
 import Testing
 
 /// Committed fuzzer inputs, replayed through the reader that `Fuzz/run.sh` fuzzed them with:
