@@ -52,7 +52,9 @@ for link in $LINKS; do
      for bucket in $BUCKETS; do
       [ "$n" = 1 ] && [ "$bucket" != "${BUCKETS%% *}" ] && continue
       bucket_flag=(); [ "$bucket" = default ] || bucket_flag=(--allreduce-bucket "$bucket")
-      "$HOSTS_SCRIPT" up "$n" "$rate" "$delay" 2>/dev/null
+      # Without netem the script shapes the rate alone (tbf) and says so: the row is then labelled tbf, no delay.
+      note=$("$HOSTS_SCRIPT" up "$n" "$rate" "$delay" 2>&1 >/dev/null)
+      shown_delay=$delay; [[ "$note" == *"no netem"* ]] && shown_delay=none
       before=$(total_tx)
       output=$("$HOSTS_SCRIPT" mpirun "$n" "$MLP" train --distributed --data "$DATA" --layers "$LAYERS" \
                  --activation relu --output softmax --loss cross-entropy --optimizer sgd --learning-rate 0.05 \
@@ -70,10 +72,10 @@ for link in $LINKS; do
       base=${base:-$sps}
       per_host=$(awk -v b="$((after - before))" -v n="$n" -v s="$steps" 'BEGIN { if (s > 0) printf "%.0f", b / n / s; else print "-" }')
       [ "$n" = 1 ] && bucket_label="-" || bucket_label="$bucket/$allreduces"
-      printf '%5s %14s %6s %8s %11s %7sx %12s%% %9s %11s %14s\n' "$n" "$rate/$delay" "$batch" "$bucket_label" "$sps" \
+      printf '%5s %14s %6s %8s %11s %7sx %12s%% %9s %11s %14s\n' "$n" "$rate/${shown_delay/none/tbf}" "$batch" "$bucket_label" "$sps" \
         "$(awk -v a="$sps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" "$share" "$step" "$lone" "$per_host"
       [ -n "$JSON" ] && printf '{"hosts":%s,"rate":"%s","delay":"%s","batch":%s,"bucket":"%s","allreduces":%s,"samplesPerSecond":%s,"communicationPercent":%s,"stepMilliseconds":%s,"loneAllreduceMilliseconds":%s,"bytesPerStepPerHost":%s}\n' \
-        "$n" "$rate" "$delay" "$batch" "$bucket" "${allreduces:-0}" "$sps" "$share" "$step" "$lone" "$per_host" >> "$JSON"
+        "$n" "$rate" "$shown_delay" "$batch" "$bucket" "${allreduces:-0}" "$sps" "$share" "$step" "$lone" "$per_host" >> "$JSON"
      done
     done
   done

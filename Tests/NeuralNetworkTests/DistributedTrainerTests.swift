@@ -169,8 +169,7 @@ struct DistributedTrainerTests {
         let adam = try Adam(learningRate: 0.02)
         let uninterrupted = try train(network, adam, options, data, communicator: SingleProcessCommunicator())
 
-        var firstEpoch = options
-        firstEpoch.epochs = 1
+        let firstEpoch = TrainingOptions(batchSize: 6, epochs: 1, shuffle: true, seed: 9)
         let firstGroup = InProcessGroup(size: before)
         let states = try runOnThreads(before) { rank in
             let trainer = try Trainer(network: network, optimizer: adam, backend: SwiftBackend(), options: firstEpoch,
