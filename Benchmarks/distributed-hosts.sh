@@ -3,15 +3,17 @@
 # setting, global batch size and allreduce bucket size, trains one epoch with one rank per host
 # over TCP and prints samples/s, the share of training time blocked in MPI collectives (waiting
 # on communication), the mean step, the lone allreduce, and the bytes each host sent per step
-# (its eth0's counter over the run, startup included, divided by the steps). With --json, it
+# (its eth0's counter over the run divided by the steps plus 21, for the start and the 20 lone
+# allreduces that the counter also sees). With --json, it
 # then fits the ring-allreduce model to the rows and extrapolates
 # (Benchmarks/distributed-model.awk). See docs/DISTRIBUTED.md.
 #
 #   Benchmarks/distributed-hosts.sh [--json FILE] [DATA]
 #
-# HOSTS ("1 2 4"), LINKS ("1gbit:0.2ms 10gbit:0.05ms"), BATCHES ("128 1024"), BUCKETS ("0
-# default": --allreduce-bucket in KiB, 0 = one allreduce after the backward pass, i.e. no
-# overlap; default = the tool's default), EPOCHS (1) and LAYERS (784,256,128,10) may be set in
+# HOSTS ("1 2 4"), LINKS ("1gbit:0.2ms 10gbit:0.05ms"), BATCHES ("128 1024"), BUCKETS ("0 1":
+# --allreduce-bucket in KiB, 0 = one allreduce after the backward pass, i.e. no overlap; 1 = a
+# bucket per layer, the most overlap; "default" = the tool's default), EPOCHS (1) and LAYERS
+# (784,256,128,10) may be set in
 # the environment. One host runs once per batch (nothing to overlap). Each rank runs one GEMM
 # thread; with more hosts than cores the ranks share the cores, which the samples/s then show.
 # Where the kernel has no netem, links are limited by rate only (tbf) and the delay is not added.
@@ -25,7 +27,7 @@ DATA=${1:-/usr/share/datasets/fashion-mnist}
 HOSTS=${HOSTS:-1 2 4}
 LINKS=${LINKS:-1gbit:0.2ms 10gbit:0.05ms}
 BATCHES=${BATCHES:-128 1024}
-BUCKETS=${BUCKETS:-0 default}
+BUCKETS=${BUCKETS:-0 1}
 EPOCHS=${EPOCHS:-1}
 LAYERS=${LAYERS:-784,256,128,10}
 SCRATCH=${SCRATCH:-.build-mpi}
@@ -70,7 +72,9 @@ for link in $LINKS; do
       allreduces=$(field ', ([0-9]+) allreduces? per step')
       [ -n "$sps" ] || { echo "no distributed: line for $n hosts ($link, batch $batch, bucket $bucket):" >&2; echo "$output" | tail -5 >&2; continue; }
       base=${base:-$sps}
-      per_host=$(awk -v b="$((after - before))" -v n="$n" -v s="$steps" 'BEGIN { if (s > 0) printf "%.0f", b / n / s; else print "-" }')
+      # The counters also see the start (rank 0's network, sent twice) and the 20 lone allreduces after
+      # training: about 21 allreduces' worth more than the steps' own, so divide by steps + 21.
+      per_host=$(awk -v b="$((after - before))" -v n="$n" -v s="$steps" 'BEGIN { if (s > 0) printf "%.0f", b / n / (s + 21); else print "-" }')
       [ "$n" = 1 ] && bucket_label="-" || bucket_label="$bucket/$allreduces"
       printf '%5s %14s %6s %8s %11s %7sx %12s%% %9s %11s %14s\n' "$n" "$rate/${shown_delay/none/tbf}" "$batch" "$bucket_label" "$sps" \
         "$(awk -v a="$sps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" "$share" "$step" "$lone" "$per_host"

@@ -18,9 +18,10 @@ enum DistributedRun {
     /// whole run), as a crash would.
     static let faultVariable = "MLP_DISTRIBUTED_FAULT"
 
-    /// `--allreduce-bucket`'s default in KiB, measured across two test hosts on 1 Gbit/s links
+    /// `--allreduce-bucket`'s default in KiB: 0, one allreduce after the backward pass. Measured
+    /// across two test hosts on 1 Gbit/s links, no bucket size was faster beyond the noise
     /// (docs/DISTRIBUTED.md, "Bucket size").
-    static let defaultBucketKiB = 64
+    static let defaultBucketKiB = 0
     /// The largest `--allreduce-bucket`: 1 GiB, in KiB.
     static let maximumBucketKiB = 1 << 20
 
