@@ -44,7 +44,7 @@ echo "data $DATA, layers $LAYERS, $EPOCHS epoch(s), $(nproc) cores, one GEMM thr
 printf '%5s %14s %6s %8s %11s %8s %13s %9s %11s %14s\n' hosts link batch bucket samples/s speedup communication step-ms allreduce-ms bytes/step/host
 [ -n "$JSON" ] && : > "$JSON"
 
-total_tx() { "$HOSTS_SCRIPT" bytes | awk '{ s += $2 } END { print s + 0 }'; }
+total_tx() { "$HOSTS_SCRIPT" bytes | awk '{ s += $2 } END { printf "%.0f\n", s }'; }
 
 for link in $LINKS; do
   rate=${link%%:*} delay=${link#*:}
