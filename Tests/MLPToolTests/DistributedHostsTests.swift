@@ -47,12 +47,8 @@ struct DistributedHostsTests {
     func dropoutAcrossHosts() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("blobs.csv")
-        try data.write(blobsCSV(count: Self.sampleCount, seed: 8))
-        let reference = try OneProcessReference(
-            ["train", "--data", data.path, "--layers", "2,32,32,3", "--activation", "tanh", "--dropout", "0.3",
-             "--optimizer", "adam", "--learning-rate", "0.01", "--batch-size", "10", "--epochs", "4", "--seed", "4",
-             "--backend", "swift", "--threads", "1"], in: folder)
+        let reference = try blobsReference(in: folder, ["--layers", "2,32,32,3", "--activation", "tanh", "--dropout", "0.3",
+                                                        "--batch-size", "10"])
         let hosts = try TestHosts(count: 3)
         let outcome = try reference.distributed("dropout", ["--allreduce-bucket", "1"]) { try hosts.run(ranks: 3, $0) }
         try #require(outcome.run.exitStatus == 0 && !outcome.run.timedOut, "\(outcome.run.standardError)")
@@ -68,12 +64,8 @@ struct DistributedHostsTests {
     func batchNormAcrossHosts() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("blobs.csv")
-        try data.write(blobsCSV(count: Self.sampleCount, seed: 8))
-        let reference = try OneProcessReference(
-            ["train", "--data", data.path, "--layers", "2,16,16,3", "--activation", "relu", "--normalization", "batch",
-             "--optimizer", "adam", "--learning-rate", "0.01", "--batch-size", "12", "--epochs", "4", "--seed", "4",
-             "--backend", "swift", "--threads", "1"], in: folder)
+        let reference = try blobsReference(in: folder, ["--layers", "2,16,16,3", "--activation", "relu", "--normalization", "batch",
+                                                        "--batch-size", "12"])
         let hosts = try TestHosts(count: 2)
         let acrossHosts = try reference.distributed("hosts", ["--allreduce-bucket", "1"]) { try hosts.run(ranks: 2, $0) }
         let oneMachine = try reference.distributed("machine", ["--allreduce-bucket", "1"]) { try runMPI(ranks: 2, $0) }
@@ -83,6 +75,14 @@ struct DistributedHostsTests {
         #expect(difference < 1e-5, "BatchNorm, 2 hosts against 2 ranks on one machine: largest difference \(difference)")
         #expect(acrossHosts.difference > 1e-3,
                 "BatchNorm on 2 ranks came within \(acrossHosts.difference) of one process: the statistics are no longer per rank, update docs/DISTRIBUTED.md")
+    }
+
+    /// The one-process Adam run (4 epochs, seed 4) on the test blobs written into `folder`, with `arguments` added.
+    private func blobsReference(in folder: URL, _ arguments: [String]) throws -> OneProcessReference {
+        let data = folder.appendingPathComponent("blobs.csv")
+        try data.write(blobsCSV(count: Self.sampleCount, seed: 8))
+        return try OneProcessReference(["train", "--data", data.path, "--optimizer", "adam", "--learning-rate", "0.01", "--epochs", "4",
+                                        "--seed", "4", "--backend", "swift", "--threads", "1"] + arguments, in: folder)
     }
 
     /// Rank 0 alone writes checkpoints; a host cut off mid-run stops the others by the deadline,
