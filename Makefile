@@ -141,7 +141,8 @@ bench-distributed: deps-mpi deps-data
 	Benchmarks/distributed.sh
 
 ## The same across test hosts (network namespaces, Open MPI over TCP, shaped links; needs root):
-## 1, 2 and 4 hosts, 1 Gbit/s and 10 Gbit/s, global batch 128 and 1024.
+## 1, 2 and 4 hosts, 1 Gbit/s and 10 Gbit/s, global batch 128 and 1024, without and with overlap
+## (--allreduce-bucket 0 and 1: a bucket per layer); then the ring model fitted and extrapolated.
 bench-hosts: deps-mpi deps-data
 	@mkdir -p out
 	Benchmarks/distributed-hosts.sh --json out/hosts.json

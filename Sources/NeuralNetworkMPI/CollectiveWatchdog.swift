@@ -11,7 +11,9 @@ import Darwin
 /// It exists for collectives across hosts. A peer whose host has vanished (its link down, its
 /// machine off) never answers, and TCP keeps the others waiting for many minutes before it
 /// reports anything; with a deadline every surviving rank stops with a clear line instead. A rank
-/// that exits this way never reaches a save, so no partial model or checkpoint is written.
+/// that exits this way never reaches a save, so no partial model or checkpoint is written: the
+/// timer runs only inside a guarded call, and the files are written between collectives on the
+/// thread that makes them, so `_exit` never cuts a write short (no temporary file is left).
 ///
 /// It runs on `SIGALRM` (`setitimer(ITIMER_REAL)`): two system calls per guarded call and no
 /// thread. The signal handler does only what is async-signal-safe: one `write` of a message

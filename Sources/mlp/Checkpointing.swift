@@ -10,12 +10,12 @@ import Darwin
 /// `--checkpoint DIR` and `--resume DIR`.
 struct CheckpointOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "After every epoch, save model, optimizer state, shuffling state and epoch in this folder (atomically).",
+        "After every epoch, save model, optimizer state, shuffling state and epoch in this folder (atomically; with --distributed, rank 0 alone).",
         valueName: "folder"))
     var checkpoint: String?
 
     @Option(help: ArgumentHelp(
-        "Continue the run checkpointed in this folder; every option that shapes the run must be as before. Checkpoints continue there unless --checkpoint names another folder.",
+        "Continue the run checkpointed in this folder; every option that shapes the run must be as before (with --distributed, rank 0 reads it and any number of ranks may continue). Checkpoints continue there unless --checkpoint names another folder.",
         valueName: "folder"))
     var resume: String?
 
@@ -23,10 +23,7 @@ struct CheckpointOptions: ParsableArguments {
     var folder: String? { checkpoint ?? resume }
 
     /// Options that cannot go with these.
-    func validate(initFile: String?, patience: Int?, distributed: Bool) throws {
-        if folder != nil, distributed {
-            throw CommandError("--checkpoint and --resume cannot be combined with --distributed (checkpoints are single-process for now)")
-        }
+    func validate(initFile: String?, patience: Int?) throws {
         if resume != nil, initFile != nil {
             throw CommandError("--resume and --init exclude each other: a resumed run starts from the checkpoint's weights")
         }
@@ -47,7 +44,7 @@ struct RunCheckpoints {
     let options: CheckpointOptions
     /// The settings a resumed run must share with the checkpoint (see ``settings(...)``).
     let settings: [String: String]
-    /// The folder this run writes checkpoints into, locked for the run (``prepare(_:handlesInterrupt:)``).
+    /// The folder this run writes checkpoints into, locked for the run (``prepare(_:batchesPerEpoch:communicator:)``).
     private(set) var folder: CheckpointFolder?
 
     init(options: CheckpointOptions, settings: [String: String]) {
@@ -83,44 +80,79 @@ struct RunCheckpoints {
     /// `trainer`. Then locks the folder this run writes to (``CheckpointFolder``), and refuses it
     /// when it holds a checkpoint that is not this run's: any readable one for a fresh run (a
     /// fresh run must not replace a run's progress), one of other settings for `--resume A
-    /// --checkpoint B`, and one it cannot read in either case. Installs the SIGINT handler when
-    /// asked (not in a distributed run, whose ranks would each stop on their own).
+    /// --checkpoint B`, and one it cannot read in either case. Installs the SIGINT handler in a
+    /// single process (the ranks of a distributed run would each stop on their own).
+    ///
+    /// With several ranks this is a collective: rank 0 alone reads the checkpoint and locks the
+    /// folder (it alone writes checkpoints, and the ranks' hosts need not share a file system),
+    /// tells the others whether that worked, and sends them the state to resume from
+    /// (``Communicator/broadcast(_:shapedLike:root:)``). The number of ranks may differ from the
+    /// run that wrote the checkpoint: the global batch is what the settings fix.
     ///
     /// - Parameter batchesPerEpoch: optimizer steps per epoch of this run (its data and batch size).
     /// - Returns: the epoch the checkpoint was taken after (0 for a fresh run).
-    mutating func prepare<O: Optimizer>(_ trainer: Trainer<O>, batchesPerEpoch: Int, handlesInterrupt: Bool = true) throws -> Int {
-        var epoch = 0
-        if let folder = options.resume {
-            let checkpoint: Checkpoint
-            do { checkpoint = try Checkpoint(contentsOfFolder: folder) } catch { throw CommandError("--resume \(error.description)") }
-            try checkSettings(of: checkpoint, flag: "--resume \(folder):")
-            let epochs = trainer.options.epochs, state = checkpoint.state
-            guard state.epoch <= epochs else {
-                throw CommandError("--resume \(folder): the checkpoint is after epoch \(state.epoch), but --epochs is \(epochs); "
-                                   + "give --epochs \(state.epoch) or more (the total, not the epochs still to run)")
-            }
-            let (steps, overflow) = state.epoch.multipliedReportingOverflow(by: batchesPerEpoch)
-            guard !overflow, state.memory.step == steps else {
-                throw CommandError("--resume \(folder): the optimizer state counts \(state.memory.step) steps, but \(state.epoch) epoch(s) "
-                                   + "of \(batchesPerEpoch) batches make \(overflow ? "more than 2^63" : "\(steps)"); the checkpoint is corrupt")
-            }
-            do { try trainer.resume(from: state) } catch { throw CommandError("--resume \(folder): \(error.description)") }
-            epoch = state.epoch
+    mutating func prepare<O: Optimizer>(_ trainer: Trainer<O>, batchesPerEpoch: Int,
+                                        communicator: any Communicator = SingleProcessCommunicator()) throws -> Int {
+        guard communicator.size > 1 else {
+            let epoch = try resume(trainer, batchesPerEpoch: batchesPerEpoch)
+            try lockFolder()
+            Interruption.install()
+            return epoch
         }
-        if let path = options.folder {
-            // Refused before the lock file is made: a refused run leaves the folder as it was.
-            let flag = options.checkpoint != nil ? "--checkpoint" : "--resume"
-            if CheckpointFolder.isLocked(path) { throw CommandError("\(flag) \(CheckpointFolder.busy(path))") }
-            try checkForeignCheckpoint(in: path)
-            do { folder = try CheckpointFolder(lockingFolderAt: path) } catch { throw CommandError("\(flag) \(error.description)") }
-            try checkForeignCheckpoint(in: path)  // another run may have written one in between
+        var failure: (any Error)?
+        if communicator.isRoot {
+            do {
+                _ = try resume(trainer, batchesPerEpoch: batchesPerEpoch)
+                try lockFolder()
+            } catch { failure = error }
         }
-        if handlesInterrupt { Interruption.install() }
-        return epoch
+        let agreed = communicator.broadcast(bytes: communicator.isRoot && failure == nil ? [] : nil)
+        if let failure { throw failure }
+        guard agreed != nil else { throw CommandError("rank 0 could not read the checkpoint or lock its folder (see its message)") }
+        guard options.resume != nil else { return 0 }
+        let shape = trainer.state(afterEpoch: trainer.resumedAfterEpoch)
+        guard let state = communicator.broadcast(communicator.isRoot ? shape : nil, shapedLike: shape) else {
+            throw CommandError("rank 0 sent no checkpoint state")
+        }
+        if !communicator.isRoot {
+            do { try trainer.resume(from: state) } catch { throw CommandError("the checkpoint state rank 0 sent: \(error.description)") }
+        }
+        return state.epoch
+    }
+
+    /// With `--resume`: loads and checks the checkpoint and hands its state to `trainer`; returns its epoch (0 without `--resume`).
+    private func resume<O: Optimizer>(_ trainer: Trainer<O>, batchesPerEpoch: Int) throws -> Int {
+        guard let folder = options.resume else { return 0 }
+        let checkpoint: Checkpoint
+        do { checkpoint = try Checkpoint(contentsOfFolder: folder) } catch { throw CommandError("--resume \(error.description)") }
+        try checkSettings(of: checkpoint, flag: "--resume \(folder):")
+        let epochs = trainer.options.epochs, state = checkpoint.state
+        guard state.epoch <= epochs else {
+            throw CommandError("--resume \(folder): the checkpoint is after epoch \(state.epoch), but --epochs is \(epochs); "
+                               + "give --epochs \(state.epoch) or more (the total, not the epochs still to run)")
+        }
+        let (steps, overflow) = state.epoch.multipliedReportingOverflow(by: batchesPerEpoch)
+        guard !overflow, state.memory.step == steps else {
+            throw CommandError("--resume \(folder): the optimizer state counts \(state.memory.step) steps, but \(state.epoch) epoch(s) "
+                               + "of \(batchesPerEpoch) batches make \(overflow ? "more than 2^63" : "\(steps)"); the checkpoint is corrupt")
+        }
+        do { try trainer.resume(from: state) } catch { throw CommandError("--resume \(folder): \(error.description)") }
+        return state.epoch
+    }
+
+    /// Locks the folder this run writes checkpoints to, if any, after checking it holds no other run's checkpoint.
+    private mutating func lockFolder() throws {
+        guard let path = options.folder else { return }
+        // Refused before the lock file is made: a refused run leaves the folder as it was.
+        let flag = options.checkpoint != nil ? "--checkpoint" : "--resume"
+        if CheckpointFolder.isLocked(path) { throw CommandError("\(flag) \(CheckpointFolder.busy(path))") }
+        try checkForeignCheckpoint(in: path)
+        do { folder = try CheckpointFolder(lockingFolderAt: path) } catch { throw CommandError("\(flag) \(error.description)") }
+        try checkForeignCheckpoint(in: path)  // another run may have written one in between
     }
 
     /// Throws when the folder this run writes to holds a checkpoint that is not this run's (see
-    /// ``prepare(_:batchesPerEpoch:handlesInterrupt:)``).
+    /// ``prepare(_:batchesPerEpoch:communicator:)``).
     private func checkForeignCheckpoint(in path: String) throws {
             if path != options.resume, CheckpointFolder.holdsCheckpoint(path) {
                 let existing: Checkpoint

@@ -21,6 +21,29 @@ enum DistributedRun {
     /// whole run), as a crash would.
     static let faultVariable = "MLP_DISTRIBUTED_FAULT"
 
+    /// `--allreduce-bucket`'s default in KiB: 0, one allreduce after the backward pass. Measured
+    /// across two test hosts on 1 Gbit/s links, no bucket size was faster beyond the noise
+    /// (docs/DISTRIBUTED.md, "Bucket size").
+    static let defaultBucketKiB = 0
+    /// The largest `--allreduce-bucket`: 1 GiB, in KiB.
+    static let maximumBucketKiB = 1 << 20
+
+    /// Checks `--allreduce-bucket`: only with `--distributed`, 0 through ``maximumBucketKiB``.
+    static func validateBucket(_ kibibytes: Int?, distributed: Bool) throws {
+        guard let kibibytes else { return }
+        guard distributed else { throw CommandError("--allreduce-bucket applies only with --distributed") }
+        guard kibibytes >= 0 && kibibytes <= maximumBucketKiB else {
+            throw CommandError("--allreduce-bucket must be a whole number of KiB from 0 (one allreduce after the backward pass) "
+                               + "to \(maximumBucketKiB) (1 GiB), got \(kibibytes)")
+        }
+    }
+
+    /// ``TrainingOptions/allreduceBucketBytes`` for `--allreduce-bucket` (nil: the default; 0: one allreduce).
+    static func bucketBytes(kibibytes: Int?) -> Int? {
+        let chosen = kibibytes ?? defaultBucketKiB
+        return chosen == 0 ? nil : chosen * 1024
+    }
+
     /// The communicator for this run: MPI's world with `--distributed` (each collective waiting
     /// at most `timeout` seconds), one process otherwise.
     static func communicator(distributed: Bool, timeout: Double) throws -> any Communicator {
@@ -89,14 +112,12 @@ enum DistributedRun {
         communicator.size > 1 ? ", \(communicator.size) ranks sharing each batch of \(batchSize)" : ""
     }
 
-    /// An FNV-1a-style hash of the 32-bit patterns of every weight and bias, layer after layer.
+    /// An FNV-1a-style hash of the 32-bit patterns of every value of the parameter arena
+    /// (weights, biases, scales, shifts and running statistics), in arena order.
     static func parameterHash(_ network: Network) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for l in network.layers.indices {
-            guard let (weights, bias) = try? network.parameters(layer: l) else { continue }
-            for value in weights.elements + bias {
-                hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3
-            }
+        for value in network.arena.values {
+            hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3
         }
         return hash
     }
@@ -117,14 +138,15 @@ enum DistributedRun {
     /// anything), then has rank 0 print
     ///
     ///     distributed: N ranks, S samples/s, communication C% of training time, step T ms,
-    ///     lone allreduce A ms, P parameters (4P bytes per allreduce), S steps
+    ///     lone allreduce A ms, P parameters (4P bytes per allreduce), S steps, K allreduces per step
     ///
     /// where C averages over the ranks their seconds inside collectives during training over their
     /// seconds of training (one more allreduce, of two floats), T is the mean step time, and A is
     /// the mean of 20 allreduces of the step's buffer (P + 3 floats) right after a barrier: the
-    /// transfer itself, without the waiting for a slower rank that C includes.
+    /// transfer itself, without the waiting for a slower rank that C includes; K is the number of
+    /// buckets (`--allreduce-bucket`), 1 when the gradients go in one allreduce after the backward pass.
     static func conclude(training history: TrainingHistory, network: Network, communicator: any Communicator,
-                         communicatingBefore: Double, steps: Int) throws {
+                         communicatingBefore: Double, steps: Int, buckets: Int) throws {
         guard !(communicator is SingleProcessCommunicator) else { return }
         let parameterCount = network.parameterCount
         let mine = parameterHash(network)
@@ -153,6 +175,7 @@ enum DistributedRun {
                              + "communication \(format(share, digits: 1))% of training time, "
                              + "step \(format(seconds / Double(steps) * 1000, digits: 3)) ms, "
                              + "lone allreduce \(format(lone * 1000, digits: 3)) ms, "
-                             + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce), \(steps) steps\n")
+                             + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce), \(steps) steps, "
+                             + "\(buckets) allreduce\(buckets == 1 ? "" : "s") per step\n")
     }
 }

@@ -56,6 +56,10 @@ struct Train: ParsableCommand {
     var distributed = false
     @Option(help: "With --distributed: seconds a rank waits for the others in one collective before it stops with an error (a host or its network gone).")
     var distributedTimeout = 120.0
+    @Option(name: .customLong("allreduce-bucket"), parsing: .unconditional, help: ArgumentHelp(
+        "With --distributed: gradients go out in buckets of at least this many KiB while the backward pass goes on; 0 sends them all in one allreduce after it (default \(DistributedRun.defaultBucketKiB)).",
+        valueName: "KiB"))
+    var allreduceBucket: Int?
 
     /// The built-in two-spirals set is small (1000 points) and wants more, smaller steps than
     /// an image set: its defaults differ, and any flag given wins.
@@ -82,7 +86,8 @@ struct Train: ParsableCommand {
             throw CommandError("--distributed-timeout must be in (0, 86400] seconds, got \(distributedTimeout)")
         }
         if distributed && verify { throw CommandError("--verify cannot be combined with --distributed") }
-        try checkpointOptions.validate(initFile: initFile, patience: patience, distributed: distributed)
+        try DistributedRun.validateBucket(allreduceBucket, distributed: distributed)
+        try checkpointOptions.validate(initFile: initFile, patience: patience)
     }
 
     func run() throws {
@@ -176,7 +181,8 @@ struct TrainingSession {
         let options = TrainingOptions(batchSize: command.batchSize, epochs: command.epochs, shuffle: !command.noShuffle,
                                       seed: command.seed, validationFraction: command.validationSplit,
                                       patience: command.patience, restoresBestNetwork: command.patience != nil,
-                                      schedule: schedule)
+                                      schedule: schedule,
+                                      allreduceBucketBytes: DistributedRun.bucketBytes(kibibytes: command.allreduceBucket))
         try train(with: optimizer, options: options, scheduleName: scheduleName)
     }
 
@@ -188,18 +194,20 @@ struct TrainingSession {
             network: network, optimizer: optimizer, options: options, schedule: scheduleName, backend: backend,
             data: command.dataOptions.data.map { String($0.split(separator: "/").last ?? "") } ?? "built-in two spirals",
             training: training))
-        // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it).
+        // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it);
+        // with several ranks, rank 0 alone reads the checkpoint, sends its state, and writes checkpoints.
         let trainingRows = training.count - training.validationCount(fraction: options.validationFraction)
         let batchRows = max(min(options.batchSize, trainingRows), 1)
         let resumedEpoch = try checkpoints.prepare(trainer, batchesPerEpoch: (trainingRows + batchRows - 1) / batchRows,
-                                                   handlesInterrupt: communicator.size == 1)
+                                                   communicator: communicator)
+        let stepsBefore = trainer.memory.step
         var checkpointFailure: CommandError?, reportFailure: CommandError?
         // Regression: MSE, MAE and R^2 per epoch on the same training and validation rows as the trainer's.
         let regressionParts: (training: Dataset, validation: Dataset?)? = training.labels != nil ? nil
             : options.validationFraction > 0 ? { let (t, v) = training.splitValidation(fraction: options.validationFraction); return (t, v) }()
             : (training, nil)
         var log = TrainingLog(json: command.json, epochs: command.epochs)
-        if !command.json, resumedEpoch > 0 {
+        if !command.json, isRoot, resumedEpoch > 0 {
             writeToStandardError("resuming from \(command.checkpointOptions.resume ?? "") after epoch \(resumedEpoch)\n")
         }
         if !command.json && isRoot {
@@ -246,7 +254,8 @@ struct TrainingSession {
         let trained = trainer.network
         // Every rank gets past this only once all have finished training: nothing is saved after a rank died.
         try DistributedRun.conclude(training: history, network: trained, communicator: communicator,
-                                    communicatingBefore: communicatingBefore, steps: trainer.memory.step)
+                                    communicatingBefore: communicatingBefore, steps: trainer.memory.step - stepsBefore,
+                                    buckets: trainer.allreduceBucketCount)
         guard isRoot else { return }
 
         if let finalTest = log.rows.last?.test {

@@ -118,7 +118,6 @@ import Glibc
              "Error: --resume \(folder.appendingPathComponent("nothing").path): no such folder"),
             (short + ["--resume", checkpoints, "--init", "x.safetensors"], "--resume and --init exclude each other"),
             (short + ["--checkpoint", checkpoints, "--patience", "2"], "--patience cannot be combined with --checkpoint or --resume"),
-            (short + ["--checkpoint", checkpoints, "--distributed"], "--checkpoint and --resume cannot be combined with --distributed"),
         ]
         for (arguments, message) in cases {
             let result = try runTool(arguments)

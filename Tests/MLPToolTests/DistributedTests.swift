@@ -34,24 +34,20 @@ import Testing
                       "--learning-rate", optimizer == "sgd" ? "0.2" : "0.01", "--batch-size", "10", "--epochs", "5",
                       "--backend", "swift", "--threads", "1", "--json"] + start + (shuffle ? [] : ["--no-shuffle"])
 
-        let single = folder.appendingPathComponent("single.safetensors")
-        let one = try runTool(common + ["--save", single.path])
-        try #require(one.exitStatus == 0, "\(one.standardError)")
-        let expected = try Network(contentsOfFile: single.path)
-
+        let reference = try OneProcessReference(common, in: folder)
         for ranks in [2, 4] {
-            let spread = folder.appendingPathComponent("ranks\(ranks).safetensors")
-            let run = try runMPI(ranks: ranks, common + ["--distributed", "--save", spread.path])
+            let outcome = try reference.distributed("ranks\(ranks)") { try runMPI(ranks: ranks, $0) }
+            let run = outcome.run
             try #require(run.exitStatus == 0, "\(run.standardError)")
-            let result = try Network(contentsOfFile: spread.path)
-            let difference = maximumDifference(result, expected)
-            #expect(difference < 1e-4, "\(ranks) ranks, \(optimizer), shuffle \(shuffle): largest weight difference \(difference)")
+            #expect(outcome.difference < 1e-4,
+                    "\(ranks) ranks, \(optimizer), shuffle \(shuffle): largest weight difference \(outcome.difference)")
             // Rank 0 alone writes --json: one line per epoch, not one per rank; and the summary line.
             #expect(run.standardOutput.split(separator: "\n").count == 5, "\(run.standardOutput)")
             #expect(run.standardError.contains("distributed: \(ranks) ranks"), "\(run.standardError)")
             // The per-epoch losses are those of the single process (float sums aside).
-            #expect(zip(losses(one.standardOutput), losses(run.standardOutput)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) },
-                    "\(one.standardOutput)\n\(run.standardOutput)")
+            let one = reference.run.standardOutput
+            #expect(zip(losses(one), losses(run.standardOutput)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) },
+                    "\(one)\n\(run.standardOutput)")
         }
     }
 
@@ -133,13 +129,4 @@ private func losses(_ json: String) -> [Double] {
     }
 }
 
-/// The largest absolute difference between two networks' parameters.
-func maximumDifference(_ a: Network, _ b: Network) -> Float {
-    var worst: Float = 0
-    for l in a.layers.indices {
-        guard let (wa, ba) = try? a.parameters(layer: l), let (wb, bb) = try? b.parameters(layer: l) else { return .infinity }
-        for (x, y) in zip(wa.elements + ba, wb.elements + bb) { worst = max(worst, abs(x - y)) }
-    }
-    return worst
-}
 #endif

@@ -158,6 +158,55 @@ struct DistributedTrainerTests {
         }
     }
 
+    /// How `mlp train --distributed --resume` resumes: rank 0 alone holds the checkpoint's state
+    /// and sends it; the run goes on with another number of ranks and the same global batch.
+    @Test("Rank 0's training state, sent to every rank, resumes on another number of ranks as if never stopped",
+          arguments: [(3, 2), (2, 1), (1, 3)])
+    func resumeFromRootOnOtherRanks(before: Int, after: Int) throws {
+        let data = regressionDataset(randomMatrix(rows: 23, columns: 3, seed: 11), oneHotTargets(rows: 23, classes: 3, seed: 12))
+        let network = try Network(sizes: [3, 6, 3], hiddenActivation: .tanh, outputActivation: .softmax, loss: .crossEntropy, seed: 13)
+        let options = TrainingOptions(batchSize: 6, epochs: 3, shuffle: true, seed: 9)
+        let adam = try Adam(learningRate: 0.02)
+        let uninterrupted = try train(network, adam, options, data, communicator: SingleProcessCommunicator())
+
+        let firstEpoch = TrainingOptions(batchSize: 6, epochs: 1, shuffle: true, seed: 9)
+        let firstGroup = InProcessGroup(size: before)
+        let states = try runOnThreads(before) { rank in
+            let trainer = try Trainer(network: network, optimizer: adam, backend: SwiftBackend(), options: firstEpoch,
+                                      communicator: firstGroup.communicator(rank: rank))
+            try trainer.train(on: data)
+            return trainer.state(afterEpoch: 1)
+        }
+        let group = InProcessGroup(size: after)
+        let resumed = try runOnThreads(after) { rank in
+            let communicator = group.communicator(rank: rank)
+            let trainer = try Trainer(network: network, optimizer: adam, backend: SwiftBackend(), options: options,
+                                      communicator: communicator)
+            let shape = trainer.state(afterEpoch: 0)
+            guard let state = communicator.broadcast(rank == 0 ? states[0] : nil, shapedLike: shape) else {
+                throw TrainingError.invalidOption(name: "state", value: "nil", expected: "rank 0's state")
+            }
+            try trainer.resume(from: state)
+            try trainer.train(on: data)
+            return (state, trainer.network)
+        }
+        #expect(resumed.allSatisfy { $0.0 == states[0] }, "a rank received another state than rank 0's")
+        #expect(states[0].memory.step == 4 && uninterrupted != network)
+        for (_, result) in resumed {
+            #expect(maximumDifference(result, uninterrupted) < 1e-5, "\(before) ranks, then \(after)")
+        }
+        #expect(resumed.allSatisfy { $0.1 == resumed[0].1 })
+    }
+
+    @Test("A root with no state to send gives nil on every rank")
+    func missingStateIsNilEverywhere() throws {
+        let network = try Network(sizes: [3, 4, 2], hiddenActivation: .relu, outputActivation: .softmax, loss: .crossEntropy, seed: 33)
+        let shape = try Trainer(network: network, optimizer: try Adam(learningRate: 0.05), backend: SwiftBackend()).state(afterEpoch: 0)
+        let group = InProcessGroup(size: 3)
+        let received = try runOnThreads(3) { rank in group.communicator(rank: rank).broadcast(nil, shapedLike: shape) == nil }
+        #expect(received == [true, true, true])
+    }
+
     @Test("broadcast(bytes:) delivers rank 0's bytes, and its nil (failure) as nil")
     func bytesAndFailureAreBroadcast() throws {
         for sent in [[UInt8](0..<200), [], nil] as [[UInt8]?] {

@@ -132,6 +132,9 @@ public final class Trainer<O: Optimizer> {
     /// the gradients are averaged over the global batch (``GradientExchange``) before the update.
     public let communicator: any Communicator
     private let exchange: GradientExchange?
+    /// Allreduces per step with several ranks: the buckets cut by
+    /// ``TrainingOptions/allreduceBucketBytes`` (1 without); 0 with one rank.
+    public var allreduceBucketCount: Int { exchange?.buckets.count ?? 0 }
     /// Epochs already run before this trainer took over: 0, or k after ``resume(from:)`` with
     /// the state of epoch k (see Trainer+Checkpoint.swift).
     public internal(set) var resumedAfterEpoch = 0
