@@ -105,16 +105,11 @@ final class TimedBackend: GEMMBackend, @unchecked Sendable {
     var name: String { base.name }
     var threads: Int { base.threads }
 
-    func gemmKernel(
-        transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int, site: GEMMCallSite
-    ) {
+    func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
         let start = DispatchTime.now().uptimeNanoseconds
-        base.gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
+        base.gemmKernel(p, site: site)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        log.record(site: site, transA: transA, transB: transB, m: m, n: n, k: k, seconds: seconds)
+        log.record(site: site, transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, seconds: seconds)
     }
 }
 

@@ -43,24 +43,13 @@ public struct AutoBackend: GEMMBackend {
         #endif
     }
 
-    public func gemmKernel(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        site: GEMMCallSite
-    ) {
+    public func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
         #if OpenBLAS
-        if choice(transA: transA, transB: transB, m: m, n: n, k: k) == .openblas {
-            openblas.gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
+        if choice(transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k) == .openblas {
+            openblas.gemmKernel(p, site: site)
             return
         }
         #endif
-        swift.gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
+        swift.gemmKernel(p, site: site)
     }
 }

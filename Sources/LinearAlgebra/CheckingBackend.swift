@@ -34,27 +34,19 @@ public final class CheckingBackend: GEMMBackend {
     /// Forgets every record.
     public func reset() { records.withLock { $0.removeAll() } }
 
-    public func gemmKernel(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        site: GEMMCallSite
-    ) {
+    public func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
+        let m = p.m, n = p.n
         var scratch = [Float](repeating: 0, count: m * n)
         scratch.withUnsafeMutableBufferPointer { s in
             let s = s.baseAddress!
-            if beta != 0 {
-                for i in 0..<m { (s + i * n).update(from: c + i * ldc, count: n) }
+            if p.beta != 0 {
+                for i in 0..<m { (s + i * n).update(from: p.c + i * p.ldc, count: n) }
             }
-            reference.gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: s, ldc: n, site: site)
-            primary.gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
-            let difference = maxRelativeDifference(c, ldx: ldc, s, ldy: n, rows: m, columns: n)
+            // The same product into the scratch copy of C (leading dimension n).
+            reference.gemmKernel(GEMMOperands(transA: p.transA, transB: p.transB, m: m, n: n, k: p.k, alpha: p.alpha,
+                                              a: p.a, lda: p.lda, b: p.b, ldb: p.ldb, beta: p.beta, c: s, ldc: n), site: site)
+            primary.gemmKernel(p, site: site)
+            let difference = maxRelativeDifference(p.c, ldx: p.ldc, s, ldy: n, rows: m, columns: n)
             records.withLock { records in
                 var record = records[site] ?? Record(calls: 0, maxRelativeDifference: 0)
                 record.calls += 1

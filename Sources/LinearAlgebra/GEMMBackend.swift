@@ -11,8 +11,8 @@
 /// - Nothing outside the m x n window of C (as laid out by `ldc`) is written.
 /// - `m == 0` or `n == 0` is a no-op; `k == 0` (or `alpha == 0`) leaves `beta C`.
 ///
-/// Conforming types implement ``gemmKernel(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:site:)``,
-/// which is only ever called with `m, n, k >= 1` and valid leading dimensions; callers use
+/// Conforming types implement ``gemmKernel(_:site:)``, which is only ever called with
+/// `m, n, k >= 1` and valid leading dimensions; callers use
 /// ``gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:site:)``, which checks the shapes and
 /// handles the degenerate cases once for all backends.
 public protocol GEMMBackend: Sendable {
@@ -23,15 +23,10 @@ public protocol GEMMBackend: Sendable {
     var threads: Int { get }
 
     /// C <- alpha op(A) op(B) + beta C for `m, n, k >= 1` and already validated leading dimensions.
-    func gemmKernel(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        site: GEMMCallSite)
+    ///
+    /// - Parameter site: where the product is called from (only ``CheckingBackend`` and
+    ///   profilers look at it).
+    func gemmKernel(_ operands: GEMMOperands, site: GEMMCallSite)
 }
 
 extension GEMMBackend {
@@ -63,8 +58,8 @@ extension GEMMBackend {
             return
         }
         guard let a, let b else { preconditionFailure("gemm: A or B is nil for k=\(k)") }
-        gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
+        gemmKernel(GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc), site: site)
     }
 
     /// C <- alpha op(A) op(B) + beta C on whole matrices.

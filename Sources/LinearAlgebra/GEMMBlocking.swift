@@ -32,16 +32,9 @@ enum GEMMBlocking {
     ///
     /// `a` points to op(A)[0][0] and `b` to op(B)[0][0] as stored (see ``GEMMPacking``), `c`
     /// to C[0][0]; only the m x n window of C is touched.
-    static func multiply(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        workspace: GEMMWorkspace
-    ) {
+    static func multiply(_ p: GEMMOperands, workspace: GEMMWorkspace) {
+        let (transA, transB, m, n, k, alpha, beta) = (p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.beta)
+        let (a, lda, b, ldb, c, ldc) = (p.a, p.lda, p.b, p.ldb, p.c, p.ldc)
         precondition(workspace.fits(m: m, n: n, k: k), "GEMMBlocking: workspace too small for \(m)x\(n)x\(k)")
         let mr = GEMMMicroKernel.mr, nr = GEMMMicroKernel.nr
         let packedA = workspace.packedA, packedB = workspace.packedB

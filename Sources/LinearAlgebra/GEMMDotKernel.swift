@@ -32,35 +32,24 @@ enum GEMMDotKernel {
         transA == .none && transB == .transposed && m <= rowLimit
     }
 
-    /// C <- alpha A B^T + beta C, A `m x k` (row stride `lda`), B `n x k` (row stride `ldb`), C
-    /// `m x n` (row stride `ldc`); m, n, k >= 1. C is never read when beta == 0.
-    static func multiply(
-        m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
+    /// C <- alpha A B^T + beta C for operands the dot path applies to (``applies(transA:transB:m:)``):
+    /// A `m x k` (row stride `lda`), B `n x k` (row stride `ldb`), C `m x n` (row stride `ldc`);
+    /// m, n, k >= 1. C is never read when beta == 0.
+    static func multiply(_ p: GEMMOperands) {
+        precondition(p.transA == .none && p.transB == .transposed, "GEMMDotKernel: only C = A B^T")
         switch GEMMKernelKind.compiled {
-        case .avx512:
-            GEMMDots<SIMD16<Float>>.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        case .avx2:
-            GEMMDots<SIMD8<Float>>.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        case .portable:
-            GEMMDots<SIMD4<Float>>.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        case .avx512: GEMMDots<SIMD16<Float>>.multiply(p)
+        case .avx2: GEMMDots<SIMD8<Float>>.multiply(p)
+        case .portable: GEMMDots<SIMD4<Float>>.multiply(p)
         }
     }
 }
 
 /// ``GEMMDotKernel`` for one vector type.
 enum GEMMDots<Vector: GEMMVector> {
-    static func multiply(
-        m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
+    static func multiply(_ p: GEMMOperands) {
+        let (m, n, k, alpha, beta) = (p.m, p.n, p.k, p.alpha, p.beta)
+        let (a, lda, b, ldb, c, ldc) = (p.a, p.lda, p.b, p.ldb, p.c, p.ldc)
         var j = 0
         while j + 4 <= n {
             var i = 0

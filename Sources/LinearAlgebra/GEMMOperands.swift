@@ -1,13 +1,39 @@
-/// The operands of one GEMM call, C <- alpha op(A) op(B) + beta C, as a backend receives them:
-/// what a threaded product hands to the part that computes one band of C.
-struct GEMMOperands {
-    let transA: Transpose, transB: Transpose
-    let m: Int, n: Int, k: Int
-    let alpha: Float
-    let a: UnsafePointer<Float>, lda: Int
-    let b: UnsafePointer<Float>, ldb: Int
-    let beta: Float
-    let c: UnsafeMutablePointer<Float>, ldc: Int
+/// The operands of one GEMM call, C <- alpha op(A) op(B) + beta C, as a backend receives them
+/// in ``GEMMBackend/gemmKernel(_:site:)``: op(A) is m x k, op(B) k x n, C m x n, each row-major
+/// with its leading dimension (see ``GEMMBackend``). It is also what a threaded product hands to
+/// the part that computes one band of C (``band(_:of:)``).
+public struct GEMMOperands {
+    public let transA: Transpose, transB: Transpose
+    public let m: Int, n: Int, k: Int
+    public let alpha: Float
+    /// A as stored: op(A)[i][p] is `a[i * lda + p]`, or `a[p * lda + i]` when transposed.
+    public let a: UnsafePointer<Float>, lda: Int
+    /// B as stored: op(B)[p][j] is `b[p * ldb + j]`, or `b[j * ldb + p]` when transposed.
+    public let b: UnsafePointer<Float>, ldb: Int
+    public let beta: Float
+    /// C: C[i][j] is `c[i * ldc + j]`.
+    public let c: UnsafeMutablePointer<Float>, ldc: Int
+
+    /// The operands of one product, as ``GEMMBackend/gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:site:)``
+    /// takes them after its checks.
+    @inlinable
+    public init(transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        self.transA = transA
+        self.transB = transB
+        self.m = m
+        self.n = n
+        self.k = k
+        self.alpha = alpha
+        self.a = a
+        self.lda = lda
+        self.b = b
+        self.ldb = ldb
+        self.beta = beta
+        self.c = c
+        self.ldc = ldc
+    }
 
     /// Whether the product has fewer than `limit` multiply-adds (m n k; an overflow counts as more).
     func hasFewerMultiplyAdds(than limit: Int) -> Bool {

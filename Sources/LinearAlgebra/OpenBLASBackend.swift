@@ -41,33 +41,21 @@ public struct OpenBLASBackend: GEMMBackend {
     /// (the limit of ``SwiftBackend``, for the same reason).
     static let inlineLimit = SwiftBackend.defaultInlineLimit
 
-    public func gemmKernel(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        site: GEMMCallSite
-    ) {
+    public func gemmKernel(_ operands: GEMMOperands, site: GEMMCallSite) {
         let limit = Int(Int32.max)
-        if lda > limit || ldb > limit || ldc > limit {
-            SwiftBackend(threads: threads).gemmKernel(
-                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
+        if operands.lda > limit || operands.ldb > limit || operands.ldc > limit {
+            SwiftBackend(threads: threads).gemmKernel(operands, site: site)
             return
         }
         // OpenBLAS's own threads stay off (see the type's documentation), even if another
         // caller of the library switched them on: a read of one global on the common path.
         if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
-        let operands = GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         if threads == 1 || operands.hasFewerMultiplyAdds(than: Self.inlineLimit) {
             Self.multiply(operands, largestDimension: largestDimension)
             return
         }
-        let product = OpenBLASProduct(split: ThreadSplit(m: m, n: n, k: k, threads: threads, rowTile: 16, columnTile: 16),
+        let split = ThreadSplit(m: operands.m, n: operands.n, k: operands.k, threads: threads, rowTile: 16, columnTile: 16)
+        let product = OpenBLASProduct(split: split,
                                       operands: operands, largestDimension: largestDimension)
         withUnsafePointer(to: product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in

@@ -10,16 +10,9 @@ public struct ReferenceBackend: GEMMBackend {
     public var name: String { "reference" }
     public var threads: Int { 1 }
 
-    public func gemmKernel(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        site: GEMMCallSite
-    ) {
+    public func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
+        let (transA, transB, m, n, k, alpha, beta) = (p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.beta)
+        let (a, lda, b, ldb, c, ldc) = (p.a, p.lda, p.b, p.ldb, p.c, p.ldc)
         for i in 0..<m {
             for j in 0..<n {
                 var sum = 0.0

@@ -10,14 +10,11 @@ struct ThreadedProduct {
     func run(part: Int) {
         guard let p = operands.band(part, of: split) else { return }
         if GEMMDotKernel.applies(transA: p.transA, transB: p.transB, m: p.m) {
-            GEMMDotKernel.multiply(m: p.m, n: p.n, k: p.k, alpha: p.alpha, a: p.a, lda: p.lda, b: p.b, ldb: p.ldb,
-                                   beta: p.beta, c: p.c, ldc: p.ldc)
+            GEMMDotKernel.multiply(p)
             return
         }
         GEMMPartWorkspaces.withWorkspace(part: part, m: p.m, n: p.n, k: p.k) { workspace in
-            GEMMBlocking.multiply(
-                transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k, alpha: p.alpha,
-                a: p.a, lda: p.lda, b: p.b, ldb: p.ldb, beta: p.beta, c: p.c, ldc: p.ldc, workspace: workspace)
+            GEMMBlocking.multiply(p, workspace: workspace)
         }
     }
 }

@@ -48,36 +48,23 @@ public struct SwiftBackend: GEMMBackend {
 
     public var name: String { "swift" }
 
-    public func gemmKernel(
-        transA: Transpose, transB: Transpose,
-        m: Int, n: Int, k: Int,
-        alpha: Float,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float,
-        c: UnsafeMutablePointer<Float>, ldc: Int,
-        site: GEMMCallSite
-    ) {
-        let operands = GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        let fewRows = GEMMDotKernel.applies(transA: transA, transB: transB, m: m)
+    public func gemmKernel(_ operands: GEMMOperands, site: GEMMCallSite) {
+        let fewRows = GEMMDotKernel.applies(transA: operands.transA, transB: operands.transB, m: operands.m)
         let limit = fewRows ? min(inlineLimit, GEMMDotKernel.inlineLimit) : inlineLimit
         if threads == 1 || operands.hasFewerMultiplyAdds(than: limit) {
             if fewRows {
-                GEMMDotKernel.multiply(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                GEMMDotKernel.multiply(operands)
                 return
             }
-            GEMMWorkspacePool.withWorkspace(m: m, n: n, k: k) { workspace in
-                GEMMBlocking.multiply(
-                    transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, workspace: workspace)
+            GEMMWorkspacePool.withWorkspace(m: operands.m, n: operands.n, k: operands.k) { workspace in
+                GEMMBlocking.multiply(operands, workspace: workspace)
             }
             return
         }
         // Few rows by dot products: bands of 4 columns, each thread reading its part of B.
         let split = fewRows
-            ? ThreadSplit(columnsOf: n, tile: 4, threads: threads)
-            : ThreadSplit(m: m, n: n, k: k, threads: threads)
+            ? ThreadSplit(columnsOf: operands.n, tile: 4, threads: threads)
+            : ThreadSplit(m: operands.m, n: operands.n, k: operands.k, threads: threads)
         var product = ThreadedProduct(split: split, operands: operands)
         withUnsafePointer(to: &product) { product in
             GEMMThreadPool.shared.run(parts: threads, job: UnsafeRawPointer(product)) { product, part in

@@ -7,22 +7,22 @@ struct ArchitectureOptions: ParsableArguments {
     var layers: String?
 
     @Option(help: """
-        Hidden activation: identity, step, sigmoid, tanh, relu, leaky-relu[:slope] (0.1), \
-        elu[:alpha] (1), relu6, swish, mish; or maxout[:pieces] (2) for Maxout hidden layers.
+        Hidden activation (default: relu); leaky-relu's slope defaults to 0.1, elu's alpha to 1, \
+        and maxout (Maxout hidden layers) takes 2 pieces unless given.
         """)
-    var activation: String?
+    var activation: HiddenActivation?
 
-    @Option(help: "Output activation: softmax, sigmoid, identity, ...")
-    var output: String?
+    @Option(help: "Output activation (default: softmax, or identity for regression with --targets).")
+    var output: Activation?
 
-    @Option(help: "Loss: cross-entropy, binary-cross-entropy or quadratic (default: the one that fits --output).")
-    var loss: String?
+    @Option(help: "Loss (default: the one that fits --output).")
+    var loss: Loss?
 
     @Option(help: "Dropout probability after each hidden layer (default 0: none).")
     var dropout: Float?
 
     @Option(help: "Normalise each hidden layer before its activation: batch (BatchNorm) or layer (LayerNorm).")
-    var normalization: String?
+    var normalization: Architecture.Normalization?
 
     @Option(help: ArgumentHelp("""
         The layers one by one instead of --layers/--activation/--dropout/--normalization: the input size, \
@@ -62,34 +62,22 @@ struct ArchitectureOptions: ParsableArguments {
             return specified
         }
         let sizes = try sizes() ?? defaultSizes
-        let hiddenName = activation ?? "relu"
         var hidden = Activation.relu
         var maxoutPieces: Int?
-        if hiddenName == "maxout" || hiddenName.hasPrefix("maxout:") {
-            let pieces = hiddenName == "maxout" ? 2 : Int(hiddenName.dropFirst("maxout:".count))
-            guard let pieces, pieces >= 1 else {
-                throw CommandError("--activation: '\(hiddenName)'; expected maxout or maxout:K with K a positive whole number")
-            }
+        switch activation ?? .activation(.relu) {
+        case .maxout(let pieces):
             maxoutPieces = pieces
-        } else {
-            hidden = try Self.activation(hiddenName, flag: "--activation")
-            guard hidden != .softmax else { throw CommandError("--activation: softmax is for the output layer only (use --output softmax)") }
+        case .activation(let activation):
+            guard activation != .softmax else { throw CommandError("--activation: softmax is for the output layer only (use --output softmax)") }
+            hidden = activation
         }
-        let outputActivation = try Self.activation(output ?? (regression ? "identity" : "softmax"), flag: "--output")
-        let lossValue = try lossValue(output: outputActivation)
+        let outputActivation = output ?? (regression ? .identity : .softmax)
         if let dropout, !(dropout >= 0 && dropout < 1) {
             throw CommandError("--dropout: \(dropout); expected a probability in [0, 1)")
         }
-        var normalizationValue: Architecture.Normalization?
-        if let normalization {
-            guard let parsed = Architecture.Normalization(rawValue: normalization) else {
-                throw CommandError("--normalization: unknown normalization '\(normalization)'; expected batch or layer")
-            }
-            normalizationValue = parsed
-        }
         let architecture = Architecture(sizes: sizes, hiddenActivation: hidden, outputActivation: outputActivation,
-                                        loss: lossValue, maxoutPieces: maxoutPieces, normalization: normalizationValue,
-                                        dropout: dropout ?? 0)
+                                        loss: loss ?? Self.defaultLoss(for: outputActivation), maxoutPieces: maxoutPieces,
+                                        normalization: normalization, dropout: dropout ?? 0)
         try ModelSizeLimit.check(architecture, flag: layers != nil ? "--layers" : "the network the data implies,")
         return architecture
     }
@@ -140,16 +128,7 @@ struct ArchitectureOptions: ParsableArguments {
         guard case .dense(let outputActivation)? = blueprints.last?.kind else {
             throw CommandError("--spec: the last layer must be dense:N[:activation], the output layer")
         }
-        return Architecture(inputSize: input, loss: try lossValue(output: outputActivation), blueprints: blueprints)
-    }
-
-    /// `--loss`, or the loss that pairs with the output activation.
-    func lossValue(output: Activation) throws -> Loss {
-        guard let loss else { return Self.defaultLoss(for: output) }
-        guard let parsed = Loss(rawValue: loss) else {
-            throw CommandError("--loss: unknown loss '\(loss)'; expected one of: " + Loss.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return parsed
+        return Architecture(inputSize: input, loss: loss ?? Self.defaultLoss(for: outputActivation), blueprints: blueprints)
     }
 
     /// The loss that pairs with an output activation: cross-entropy for softmax, binary
@@ -162,10 +141,10 @@ struct ArchitectureOptions: ParsableArguments {
         }
     }
 
+    /// The activation of a `--spec` entry.
     static func activation(_ name: String, flag: String) throws -> Activation {
         guard let activation = Activation(name: name) else {
-            throw CommandError("\(flag): unknown activation '\(name)'; expected one of: "
-                               + "identity, step, sigmoid, tanh, relu, leaky-relu[:slope], elu[:alpha], relu6, swish, mish, softmax")
+            throw CommandError("\(flag): unknown activation '\(name)'; expected one of: " + Activation.allValueStrings.joined(separator: ", "))
         }
         return activation
     }

@@ -58,7 +58,7 @@ struct RunCheckpoints {
 
     /// Everything that makes two runs' epochs compute the same numbers. The data is known by
     /// its file name, shape and content (``Dataset/fingerprint``, which covers the label column).
-    static func settings(network: Network, optimizer: some Optimizer, options: TrainingOptions, schedule: String,
+    static func settings(network: Network, optimizer: some Optimizer, options: TrainingOptions,
                          backend: any GEMMBackend, data: String, training: Dataset) -> [String: String] {
         [
             "data": "\(data), \(training.count) samples of \(training.featureCount) features, "
@@ -69,7 +69,7 @@ struct RunCheckpoints {
             "seed": "\(options.seed)",
             "shuffle": options.shuffle ? "yes" : "no",
             "validation-split": "\(options.validationFraction)",
-            "schedule": schedule,
+            "schedule": options.schedule.description,
             "backend": backend.name,
             "threads": "\(backend.threads)",
         ]

@@ -8,20 +8,15 @@ import Darwin
 
 /// `--backend` and `--threads`: where the matrix products run.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "GEMM backend: openblas, swift, auto or reference (default: $SWIFTMLP_BACKEND, else auto).")
-    var backend: String?
+    @Option(help: "GEMM backend (default: $SWIFTMLP_BACKEND, else auto).")
+    var backend: BackendKind?
 
     @Option(parsing: .unconditional, help: "Threads per matrix product (default: the number of online cores).")
     var threads: Int?
 
     /// The chosen backend kind.
     func kind() throws -> BackendKind {
-        if let backend {
-            guard let kind = BackendKind(rawValue: backend) else {
-                throw CommandError(BackendError.unknown(backend, source: "--backend").description)
-            }
-            return kind
-        }
+        if let backend { return backend }
         do { return try BackendKind.fromEnvironment(environment()) } catch { throw CommandError(error.description) }
     }
 

@@ -39,10 +39,19 @@ struct MLP: ParsableCommand {
             if code == .success {
                 print(fullMessage(for: error))
             } else if code != .failure || !(error is ExitCode) {
-                let message = printable(self.message(for: error))  // it may quote a file's bytes
+                let message = printable(oneLine(self.message(for: error)))  // it may quote a file's bytes
                 writeToStandardError((message.hasPrefix("Error: ") ? message : "Error: " + message) + "\n")
             }
         }
         Self.exit(withError: code == .success ? nil : code)
+    }
+
+    /// The parser's message on one line: it lists six or more allowed values one per line
+    /// (`one of the following:\n  - sgd\n  - momentum ...`), which become `one of the following: sgd, momentum, ...`.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        let item = "  - "
+        guard lines.count > 1, lines.dropFirst().allSatisfy({ $0.hasPrefix(item) }) else { return message }
+        return lines[0] + " " + lines.dropFirst().map { $0.dropFirst(item.count) }.joined(separator: ", ")
     }
 }

@@ -18,8 +18,8 @@ struct Train: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var checkpointOptions: CheckpointOptions
 
-    @Option(help: "Update rule: sgd, momentum, nesterov, rmsprop, adam, adamw.")
-    var optimizer = "adam"
+    @Option(help: "Update rule.")
+    var optimizer = OptimizerKind.adam
     @Option(parsing: .unconditional, help: "Learning rate eta (default: the optimizer's own, 0.001 for adam; 0.01 on the built-in spirals).")
     var learningRate: Float?
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per mini-batch (default 128; 32 on the built-in spirals).")
@@ -28,8 +28,8 @@ struct Train: ParsableCommand {
     var epochsOption: Int?
     @Option(parsing: .unconditional, help: "Seed of the initial weights and of the shuffling.")
     var seed: UInt64 = 1
-    @Option(help: "Weight initializer: xavier-uniform, xavier-normal, he-normal, lecun-normal, normal[:sigma].")
-    var initializer = "xavier-uniform"
+    @Option(help: "Weight initializer.")
+    var initializer = Initializer.xavierUniform
     @Option(name: .customLong("init"), help: "Start from the weights in this safetensors file instead of random ones.")
     var initFile: String?
     @Option(help: "Save the trained model here (safetensors), only after training succeeded.")
@@ -42,8 +42,11 @@ struct Train: ParsableCommand {
     var weightDecay: Float?
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation (or training) loss.")
     var patience: Int?
-    @Option(help: "Learning-rate schedule: constant, step:FACTOR:EVERY (multiply by FACTOR every EVERY epochs), cosine.")
-    var schedule = "constant"
+    @Option(help: """
+        Learning-rate schedule: step multiplies the rate by FACTOR every EVERY epochs; cosine anneals it \
+        to MINIMUM (0) over EPOCHS epochs, all of the run's unless given.
+        """)
+    var schedule = ScheduleArgument.fixed(.constant)
     @Option(help: "Draw the learning curves (loss and accuracy per epoch) to this SVG file.")
     var plot: String?
     @Option(help: "For 2-D inputs: draw the decision regions to this SVG file.")
@@ -66,7 +69,7 @@ struct Train: ParsableCommand {
     var onSpirals: Bool { dataOptions.data == nil }
     var batchSize: Int { batchSizeOption ?? (onSpirals ? 32 : 128) }
     var epochs: Int { epochsOption ?? (onSpirals ? 50 : 10) }
-    var effectiveLearningRate: Float? { learningRate ?? (onSpirals && optimizer == "adam" ? 0.01 : nil) }
+    var effectiveLearningRate: Float? { learningRate ?? (onSpirals && optimizer == .adam ? 0.01 : nil) }
 
     func validate() throws {
         guard batchSize >= 1 else { throw CommandError("--batch-size must be at least 1, got \(batchSize)") }
@@ -140,10 +143,7 @@ struct TrainingSession {
             } else {
                 let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression)
                 try Self.check(architecture.sizes, against: training, what: "--layers")
-                guard let initializer = Initializer(name: command.initializer) else {
-                    throw CommandError("--initializer: unknown initializer '\(command.initializer)'; expected xavier-uniform, xavier-normal, he-normal, lecun-normal or normal[:sigma]")
-                }
-                return try architecture.makeNetwork(initializer: initializer, seed: command.seed)
+                return try architecture.makeNetwork(initializer: command.initializer, seed: command.seed)
             }
         }
 
@@ -173,25 +173,21 @@ struct TrainingSession {
     }
 
     func run() throws {
-        let optimizer = try makeOptimizer(named: command.optimizer, learningRate: command.effectiveLearningRate, weightDecay: command.weightDecay)
-        let scheduleName = command.schedule == "cosine" ? "cosine:\(command.epochs)" : command.schedule
-        guard let schedule = LearningRateSchedule(name: scheduleName) else {
-            throw CommandError("--schedule: unknown schedule '\(command.schedule)'; expected constant, step:FACTOR:EVERY or cosine[:EPOCHS[:MINIMUM]]")
-        }
+        let optimizer = try command.optimizer.make(learningRate: command.effectiveLearningRate, weightDecay: command.weightDecay)
         let options = TrainingOptions(batchSize: command.batchSize, epochs: command.epochs, shuffle: !command.noShuffle,
                                       seed: command.seed, validationFraction: command.validationSplit,
                                       patience: command.patience, restoresBestNetwork: command.patience != nil,
-                                      schedule: schedule,
+                                      schedule: command.schedule.schedule(epochs: command.epochs),
                                       allreduceBucketBytes: DistributedRun.bucketBytes(kibibytes: command.allreduceBucket))
-        try train(with: optimizer, options: options, scheduleName: scheduleName)
+        try train(with: optimizer, options: options)
     }
 
     /// Trains with the optimizer's concrete type (the trainer is generic over it).
-    private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions, scheduleName: String) throws {
+    private func train<O: Optimizer>(with optimizer: O, options: TrainingOptions) throws {
         let trainer = try Trainer(network: network, optimizer: optimizer, backend: backend, options: options, communicator: communicator)
         let isRoot = communicator.isRoot, communicatingBefore = communicator.secondsCommunicating
         var checkpoints = RunCheckpoints(options: command.checkpointOptions, settings: RunCheckpoints.settings(
-            network: network, optimizer: optimizer, options: options, schedule: scheduleName, backend: backend,
+            network: network, optimizer: optimizer, options: options, backend: backend,
             data: command.dataOptions.data.map { String($0.split(separator: "/").last ?? "") } ?? "built-in two spirals",
             training: training))
         // Ctrl-C stops after the epoch only in a single process (ranks would have to agree on it);

@@ -33,13 +33,6 @@ struct TrainingLog {
                    : Self.textLine(report, test: test, regression: regression, epochs: epochs))
     }
 
-    /// `("mse", .number(...)), ("mae", ...), ("r2", ...)` with `prefix` (`validationMSE`, ...).
-    private static func members(_ metrics: RegressionMetrics?, prefix: String) -> [(String, JSONValue)] {
-        guard let metrics else { return [] }
-        let names = prefix.isEmpty ? ["mse", "mae", "r2"] : [prefix + "MSE", prefix + "MAE", prefix + "R2"]
-        return zip(names, [metrics.meanSquaredError, metrics.meanAbsoluteError, metrics.coefficientOfDetermination]).map { ($0, .number($1)) }
-    }
-
     /// `  mse 0.0123  mae 0.0876  r2 0.9712`.
     private static func text(_ metrics: RegressionMetrics?) -> String {
         guard let metrics else { return "" }
@@ -47,31 +40,9 @@ struct TrainingLog {
             + "  r2 \(format(metrics.coefficientOfDetermination, digits: 4))"
     }
 
-    /// `{"epoch":1,"loss":0.51,"accuracy":0.81,"validationLoss":...,"testAccuracy":...,"seconds":1.2,...}`;
-    /// figures that do not apply are left out.
-    /// A regression run has `mse`, `mae`, `r2` (and `validationMSE`, ..., `testR2`) instead of accuracies.
+    /// `{"accuracy":0.81,"epoch":1,"loss":0.51,...,"seconds":1.2,...}` (``EpochRecord``).
     static func jsonLine(_ report: EpochReport, test: Evaluation?, regression: RegressionFigures? = nil) -> String {
-        var members: [(String, JSONValue)] = [
-            ("epoch", .number(Double(report.epoch))),
-            ("loss", .number(report.trainingLoss)),
-        ]
-        if let accuracy = report.trainingAccuracy { members.append(("accuracy", .number(accuracy))) }
-        members += Self.members(regression?.training, prefix: "")
-        if let validation = report.validation {
-            members.append(("validationLoss", .number(validation.loss)))
-            if let accuracy = validation.accuracy { members.append(("validationAccuracy", .number(accuracy))) }
-            members += Self.members(regression?.validation, prefix: "validation")
-        }
-        if let test {
-            members.append(("testLoss", .number(test.loss)))
-            if let accuracy = test.accuracy { members.append(("testAccuracy", .number(accuracy))) }
-            members += Self.members(regression?.test, prefix: "test")
-        }
-        // The Float as it prints (0.001), not its binary expansion (0.0010000000474974513).
-        members.append(("learningRate", .number(Double("\(report.learningRate)") ?? Double(report.learningRate))))
-        members.append(("seconds", .number(report.seconds)))
-        members.append(("samplesPerSecond", .number(report.samplesPerSecond.rounded())))
-        return JSONValue.object(members).serialized
+        JSONDocument.encode(EpochRecord(report: report, test: test, regression: regression))
     }
 
     /// `epoch  3/10  loss 0.4123  accuracy 0.8512  test loss 0.4410  accuracy 0.8431  1.02 s`.
@@ -114,6 +85,56 @@ struct TrainingLog {
         let accuracy = accuracySeries.isEmpty ? nil
             : LineChart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy", series: accuracySeries)
         return LearningCurves(loss: loss, accuracy: accuracy)
+    }
+}
+
+/// One epoch of `mlp train --json`: `epoch`, `loss`, `accuracy`, `validationLoss`,
+/// `validationAccuracy`, `testLoss`, `testAccuracy`, `learningRate`, `seconds`,
+/// `samplesPerSecond`; a regression run has `mse`, `mae`, `r2` (and `validationMSE`, ...,
+/// `testR2`) instead of accuracies. Figures that do not apply are left out; a figure that is
+/// not a finite number is `null`.
+struct EpochRecord: Encodable {
+    let report: EpochReport
+    let test: Evaluation?
+    let regression: TrainingLog.RegressionFigures?
+
+    private enum CodingKeys: String, CodingKey {
+        case epoch, loss, accuracy, mse, mae, r2
+        case validationLoss, validationAccuracy, validationMSE, validationMAE, validationR2
+        case testLoss, testAccuracy, testMSE, testMAE, testR2
+        case learningRate, seconds, samplesPerSecond
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        func number(_ value: Double?, _ key: CodingKeys) throws {
+            guard let value else { return }
+            if value.isFinite { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
+        }
+        func metrics(_ metrics: RegressionMetrics?, _ keys: (CodingKeys, CodingKeys, CodingKeys)) throws {
+            guard let metrics else { return }
+            try number(metrics.meanSquaredError, keys.0)
+            try number(metrics.meanAbsoluteError, keys.1)
+            try number(metrics.coefficientOfDetermination, keys.2)
+        }
+        try container.encode(report.epoch, forKey: .epoch)
+        try number(report.trainingLoss, .loss)
+        try number(report.trainingAccuracy, .accuracy)
+        try metrics(regression?.training, (.mse, .mae, .r2))
+        if let validation = report.validation {
+            try number(validation.loss, .validationLoss)
+            try number(validation.accuracy, .validationAccuracy)
+            try metrics(regression?.validation, (.validationMSE, .validationMAE, .validationR2))
+        }
+        if let test {
+            try number(test.loss, .testLoss)
+            try number(test.accuracy, .testAccuracy)
+            try metrics(regression?.test, (.testMSE, .testMAE, .testR2))
+        }
+        // The Float as it prints (0.001), not its binary expansion (0.0010000000474974513).
+        try number(Double("\(report.learningRate)") ?? Double(report.learningRate), .learningRate)
+        try number(report.seconds, .seconds)
+        try number(report.samplesPerSecond.rounded(), .samplesPerSecond)
     }
 }
 

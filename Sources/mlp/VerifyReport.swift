@@ -30,10 +30,10 @@ struct VerifyReport {
         for (l, d) in differences.enumerated() {
             let error = l == last ? "output error" : "propagated error"
             let lines: [(String, Double, GEMMCallSite?)] = [
-                ("forward (Z)", d.preactivation, GEMMCallSite(layer: l, product: "forward")),
-                (error, d.delta, l == last ? nil : GEMMCallSite(layer: l + 1, product: "propagated error")),
+                ("forward (Z)", d.preactivation, GEMMCallSite(layer: l, product: .forward)),
+                (error, d.delta, l == last ? nil : GEMMCallSite(layer: l + 1, product: .propagatedError)),
                 ("bias gradient", d.biasGradient, nil),
-                ("weight gradient", d.weightGradient, GEMMCallSite(layer: l, product: "weight gradient")),
+                ("weight gradient", d.weightGradient, GEMMCallSite(layer: l, product: .weightGradient)),
             ]
             for (name, value, site) in lines {
                 let whole = site.flatMap { report[$0] }.map { "\(scientific($0.maxRelativeDifference)) over \($0.calls) calls" } ?? "-"

@@ -7,22 +7,17 @@ struct OffByBackend: GEMMBackend {
     var name: String { "off-by-\(error)" }
     var threads: Int { 1 }
 
-    func gemmKernel(
-        transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, site: GEMMCallSite
-    ) {
-        ReferenceBackend().gemmKernel(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, site: site)
-        c[0] += error
+    func gemmKernel(_ operands: GEMMOperands, site: GEMMCallSite) {
+        ReferenceBackend().gemmKernel(operands, site: site)
+        operands.c[0] += error
     }
 }
 
 @Suite struct CheckingBackendTests {
     let a = Matrix([[1, 2, 3], [4, 5, 6]])
     let b = Matrix([[1, 0], [0, 1], [1, 1]])
-    let forward = GEMMCallSite(layer: 0, product: "forward")
-    let gradient = GEMMCallSite(layer: 1, product: "weight gradient")
+    let forward = GEMMCallSite(layer: 0, product: .forward)
+    let gradient = GEMMCallSite(layer: 1, product: .weightGradient)
 
     @Test("records calls and differences per call site, and keeps the primary's result")
     func recordsPerSite() {

@@ -50,17 +50,17 @@ import Testing
 }
 
 extension GEMMProblem {
-    /// C after ``GEMMDotKernel/multiply(m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` on a copy of ``c``.
+    /// C after ``GEMMDotKernel/multiply(_:)`` on a copy of ``c``.
     func runDotKernel() -> StridedMatrix {
         precondition(transA == .none && transB == .transposed)
         var result = c
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 result.storage.withUnsafeMutableBufferPointer { pc in
-                    GEMMDotKernel.multiply(m: m, n: n, k: k, alpha: alpha,
-                                           a: pa.baseAddress! + a.offset, lda: a.ld,
-                                           b: pb.baseAddress! + b.offset, ldb: b.ld,
-                                           beta: beta, c: pc.baseAddress! + c.offset, ldc: c.ld)
+                    GEMMDotKernel.multiply(GEMMOperands(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                                                        a: pa.baseAddress! + a.offset, lda: a.ld,
+                                                        b: pb.baseAddress! + b.offset, ldb: b.ld,
+                                                        beta: beta, c: pc.baseAddress! + c.offset, ldc: c.ld))
                 }
             }
         }

@@ -49,11 +49,27 @@ import Testing
         (["train", "--data", "@/huge-label.csv"], "the network the data implies, 1,64,64,2147483647: 139586441343 parameters"),
         (["train", "--data", "@/idx"], "train-images-idx3-ubyte"),
         (["train", "--data", "@/magic"], "magic"),
-        (["train", "--data", "@/good.csv", "--activation", "relu7"], "unknown activation 'relu7'"),
-        (["train", "--data", "@/good.csv", "--output", "sigmoidal"], "unknown activation 'sigmoidal'"),
-        (["train", "--data", "@/good.csv", "--loss", "hinge"], "unknown loss 'hinge'"),
-        (["train", "--data", "@/good.csv", "--optimizer", "lbfgs"], "unknown optimizer 'lbfgs'"),
-        (["train", "--data", "@/good.csv", "--backend", "cuda"], "unknown backend 'cuda'"),
+        // Option values: the parser names flag and value and lists what is allowed (from the types' allCases).
+        (["train", "--data", "@/good.csv", "--activation", "relu7"],
+         "The value 'relu7' is invalid for '--activation <activation>'. Please provide one of the following: identity, step, "
+            + "sigmoid, tanh, relu, leaky-relu[:slope], elu[:alpha], relu6, swish, mish, maxout[:pieces]"),
+        (["train", "--data", "@/good.csv", "--activation", "maxout:0"], "The value 'maxout:0' is invalid for '--activation <activation>'"),
+        (["train", "--data", "@/good.csv", "--activation", "softmax"], "--activation: softmax is for the output layer only (use --output softmax)"),
+        (["train", "--data", "@/good.csv", "--output", "sigmoidal"],
+         "The value 'sigmoidal' is invalid for '--output <output>'. Please provide one of the following: identity, step, "
+            + "sigmoid, tanh, relu, leaky-relu[:slope], elu[:alpha], relu6, swish, mish, softmax"),
+        (["train", "--data", "@/good.csv", "--loss", "hinge"],
+         "The value 'hinge' is invalid for '--loss <loss>'. Please provide one of 'quadratic', 'cross-entropy' or 'binary-cross-entropy'."),
+        (["train", "--data", "@/good.csv", "--optimizer", "lbfgs"],
+         "The value 'lbfgs' is invalid for '--optimizer <optimizer>'. Please provide one of the following: sgd, momentum, nesterov, rmsprop, adam, adamw"),
+        (["train", "--data", "@/good.csv", "--backend", "cuda"],
+         "The value 'cuda' is invalid for '--backend <backend>'. Please provide one of 'reference', 'swift', 'openblas' or 'auto'."),
+        (["train", "--data", "@/good.csv", "--initializer", "uniform"],
+         "The value 'uniform' is invalid for '--initializer <initializer>'. Please provide one of 'xavier-uniform', 'xavier-normal', "
+            + "'he-normal', 'lecun-normal' or 'normal[:sigma]'."),
+        (["train", "--data", "@/good.csv", "--schedule", "cosine:0"],
+         "The value 'cosine:0' is invalid for '--schedule <schedule>'. Please provide one of 'constant', 'step:FACTOR:EVERY', 'cosine' or "
+            + "'cosine:EPOCHS[:MINIMUM]'."),
         (["train", "--data", "@/good.csv", "--batch-size", "0"], "--batch-size must be at least 1, got 0"),
         (["train", "--data", "@/good.csv", "--epochs", "0"], "--epochs must be at least 1, got 0"),
         (["train", "--data", "@/good.csv", "--learning-rate=-0.1"], "--learning-rate must be a finite number >= 0, got -0.1"),

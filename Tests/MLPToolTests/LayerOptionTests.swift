@@ -45,7 +45,9 @@ import Testing
     @Test func badLayerOptionsAreNamed() throws {
         let cases: [([String], String)] = [
             (["--dropout", "1.5"], "--dropout: 1.5; expected a probability in [0, 1)"),
-            (["--normalization", "group"], "--normalization: unknown normalization 'group'; expected batch or layer"),
+            (["--normalization", "group"], "The value 'group' is invalid for '--normalization <normalization>'. Please provide one of 'batch' and 'layer'."),
+            (["--spec", "2,dense:2:gelu"], "--spec: unknown activation 'gelu'; expected one of: identity, step, sigmoid, tanh, relu, "
+                + "leaky-relu[:slope], elu[:alpha], relu6, swish, mish, softmax"),
             (["--spec", "2,dense:x,dense:2:softmax"], "--spec: entry 1 is 'dense:x'"),
             (["--spec", "2,dense:4,relu"], "--spec: the last layer must be dense:N[:activation], the output layer"),
             (["--spec", "2,dense:2:softmax", "--dropout", "0.1"], "--spec describes every layer"),

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Activation")
 struct ActivationTests {
-    static let elementwise = Activation.allDefaults.filter(\.isElementwise) + [.leakyReLU(slope: 0.2), .elu(alpha: 0.5)]
+    static let elementwise = Activation.allCases.filter(\.isElementwise) + [.leakyReLU(slope: 0.2), .elu(alpha: 0.5)]
     /// Points away from every kink (0 and 6), from -1e4 to 1e4.
     static let points: [Double] = [-1e4, -30, -7.5, -2.3, -1, -0.37, 0.21, 0.8, 1.7, 4.2, 5.9, 6.4, 30, 1e4]
 
@@ -64,7 +64,7 @@ struct ActivationTests {
 
     @Test func namesRoundTrip() {
         let names = "identity step sigmoid tanh relu leaky-relu elu relu6 swish mish softmax".split(separator: " ").map(String.init)
-        #expect(Activation.allDefaults.map(\.description) == names)
+        #expect(Activation.allCases.map(\.description) == names)
         for name in names + ["leaky-relu:0.2", "elu:0.5"] {
             #expect(Activation(name: name)?.description == name)
         }

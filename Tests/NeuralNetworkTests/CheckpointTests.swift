@@ -27,10 +27,9 @@ struct TrainerCheckpointTests {
     }
 
     @Test("stop after epoch k, write, read, resume: bit-identical to an uninterrupted run",
-          arguments: optimizerNames, [true, false])
-    func resumeThroughFilesIsExact(optimizerName: String, shuffle: Bool) throws {
-        let optimizer = try makeOptimizer(named: optimizerName, learningRate: 0.05, weightDecay: 0.01)
-        try resume(optimizer, shuffle: shuffle)
+          arguments: 0..<6, [true, false])
+    func resumeThroughFilesIsExact(rule: Int, shuffle: Bool) throws {
+        try resume(try OptimizerTests.everyRule(learningRate: 0.05, weightDecay: 0.01)[rule], shuffle: shuffle)
     }
 
     private func resume<O: Optimizer>(_ optimizer: O, shuffle: Bool) throws {
@@ -82,6 +81,28 @@ struct TrainerCheckpointTests {
         try Checkpoint(state: states[1], settings: [:]).write(toFolder: folder.path)
         #expect(try Checkpoint(contentsOfFolder: folder.path).state == states[1])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["epoch-2", "latest"])
+    }
+
+    /// Checkpoints `mlp` wrote before Adam/AdamW and Momentum/Nesterov were one type each (see
+    /// Tests/MLPToolTests/Fixtures/old-checkpoints): their manifests read, their settings name
+    /// the rules as the merged types describe themselves, and a trainer takes their state.
+    @Test func checkpointsOfThePreviousFormatRead() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MLPToolTests/Fixtures/old-checkpoints")
+        let adamW = try Checkpoint(contentsOfFolder: fixtures.appendingPathComponent("adamw").path)
+        let rule = try Adam(weightDecay: Adam.defaultDecoupledWeightDecay, decoupledWeightDecay: true)
+        #expect(adamW.state.epoch == 2 && adamW.settings["optimizer"] == rule.description)
+        #expect(adamW.settings["schedule"] == LearningRateSchedule.stepDecay(factor: 0.5, everyEpochs: 1).description)
+        let trainer = try Trainer(network: adamW.state.network, optimizer: rule, backend: ReferenceBackend())
+        try trainer.resume(from: adamW.state)
+        #expect(trainer.memory.slotNames == ["mean", "variance"] && trainer.memory.step == adamW.state.memory.step)
+
+        let nesterov = try Checkpoint(contentsOfFolder: fixtures.appendingPathComponent("nesterov").path)
+        let nesterovRule = try Momentum(nesterov: true)
+        #expect(nesterov.state.epoch == 3 && nesterov.settings["optimizer"] == nesterovRule.description)
+        #expect(nesterov.settings["schedule"] == LearningRateSchedule.cosine(epochs: 3).description)
+        try Trainer(network: nesterov.state.network, optimizer: nesterovRule, backend: ReferenceBackend())
+            .resume(from: nesterov.state)
     }
 
     @Test func rewritingTheLatestEpochNeverTouchesTheLatestFolder() throws {

@@ -81,10 +81,10 @@ import Testing
         compareTensorRule(try SGD(learningRate: 0.1), decay: decay)
         compareTensorRule(try SGD(learningRate: 0.1, weightDecay: 0.01), decay: decay)
         compareTensorRule(try Momentum(learningRate: 0.1, weightDecay: 0.01), decay: decay)
-        compareTensorRule(try Nesterov(learningRate: 0.1), decay: decay)
+        compareTensorRule(try Momentum(learningRate: 0.1, nesterov: true), decay: decay)
         compareTensorRule(try RMSProp(learningRate: 0.1), decay: decay)
         compareTensorRule(try Adam(learningRate: 0.1, weightDecay: 0.01), decay: decay)
-        compareTensorRule(try AdamW(learningRate: 0.1), decay: decay)
+        compareTensorRule(try Adam(learningRate: 0.1, weightDecay: 0.01, decoupledWeightDecay: true), decay: decay)
     }
 
     @Test("SGD split over threads gives the single-threaded result", arguments: [1, 2, 3])
@@ -107,7 +107,7 @@ import Testing
         }
     }
 
-    @Test("Adam and AdamW split over threads give the single-threaded result, moments included", arguments: [2, 3])
+    @Test("Adam, L2 and decoupled (AdamW), split over threads give the single-threaded result, moments included", arguments: [2, 3])
     func adamOverThreads(threads: Int) throws {
         let count = (1 << 16) + 37
         let gradients = Self.values(count, seed: 23).map { $0.isFinite ? $0 : 0.5 }
@@ -128,7 +128,7 @@ import Testing
             return (parameters, states)
         }
         for (split, whole) in [(run(try Adam(weightDecay: 0.01), threads: threads), run(try Adam(weightDecay: 0.01), threads: 1)),
-                               (run(try AdamW(), threads: threads), run(try AdamW(), threads: 1))] {
+                               (run(try OptimizerTests.adamW(), threads: threads), run(try OptimizerTests.adamW(), threads: 1))] {
             #expect(split.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern))
             #expect(split.states.map(\.bitPattern) == whole.states.map(\.bitPattern))
             #expect(split.parameters != start)

@@ -5,7 +5,7 @@ import Testing
 /// hidden activation times every output/loss pairing, and Maxout, on every compiled backend.
 @Suite("Gradient check")
 struct GradientCheckTests {
-    static let hidden = Activation.allDefaults.filter(\.isElementwise)
+    static let hidden = Activation.allCases.filter(\.isElementwise)
     static let heads: [(Activation, Loss)] = [(.softmax, .crossEntropy), (.sigmoid, .quadratic), (.identity, .quadratic),
                                               (.sigmoid, .binaryCrossEntropy)]
 

@@ -11,36 +11,58 @@ struct ModelFileTests {
     ], loss: .crossEntropy)
 
     @Test func architectureRoundTripsThroughJSON() throws {
-        let text = Self.architecture.json.serialized
-        #expect(text.hasPrefix(#"{"layers":[{"kind":"maxout","inputSize":4,"outputSize":5,"pieces":3}"#))
+        let text = JSONDocument.encode(Self.architecture)
+        #expect(text.hasPrefix(#"{"layers":[{"inputSize":4,"kind":"maxout","outputSize":5,"pieces":3}"#), "\(text)")
         #expect(text.contains(#""activation":"leaky-relu:0.2""#))
-        #expect(try Architecture(json: JSONValue(parsing: text)) == Self.architecture)
+        #expect(try JSONDocument.decode(Architecture.self, from: text) == Self.architecture)
         #expect(Self.architecture.description == "4-5(maxout:3)-6(leaky-relu:0.2)-3(softmax), cross-entropy")
+        // Every kind of layer, as the model files of the previous format (any key order) wrote them.
+        let spelled = #"{"layers":[{"kind":"dense","inputSize":3,"outputSize":4,"activation":"identity"},"#
+            + #"{"kind":"batch-norm","inputSize":4,"outputSize":4,"epsilon":1e-05,"momentum":0.1},"#
+            + #"{"kind":"layer-norm","inputSize":4,"outputSize":4,"epsilon":1e-05},"#
+            + #"{"kind":"activation","inputSize":4,"outputSize":4,"activation":"elu:0.5"},"#
+            + #"{"kind":"dropout","inputSize":4,"outputSize":4,"probability":0.25},"#
+            + #"{"kind":"dense","inputSize":4,"outputSize":2,"activation":"sigmoid"}],"loss":"binary-cross-entropy"}"#
+        let every = try JSONDocument.decode(Architecture.self, from: spelled)
+        #expect(every.description == "3-4(identity)-batch-norm-layer-norm-elu:0.5-dropout(0.25)-2(sigmoid), binary-cross-entropy")
+        #expect(try JSONDocument.decode(Architecture.self, from: JSONDocument.encode(every)) == every)
     }
 
     @Test func badArchitecturesNameTheProblem() throws {
         let cases: [(String, String)] = [
             (#"{"loss":"quadratic"}"#, "expected a non-empty array 'layers'"),
+            (#"[1, 2]"#, "expected a non-empty array 'layers'"),
+            (#"{"layers":[],"loss":"quadratic"}"#, "expected a non-empty array 'layers'"),
+            (#"{"layers":[{"kind":"dense","inputSize":2,"outputSize":1,"activation":"relu"}]}"#, "expected a string 'loss'"),
             (#"{"layers":[{"kind":"dense","inputSize":2,"outputSize":1,"activation":"relu"}],"loss":"hinge"}"#, "unknown loss 'hinge'"),
             (#"{"layers":[{"kind":"conv","inputSize":2,"outputSize":1}],"loss":"quadratic"}"#, "layer 0: expected 'kind'"),
             (#"{"layers":[{"kind":"dense","inputSize":0,"outputSize":1,"activation":"relu"}],"loss":"quadratic"}"#, "layer 0: expected positive integers"),
-            (#"{"layers":[{"kind":"dense","inputSize":2,"outputSize":1,"activation":"gelu"}],"loss":"quadratic"}"#, "unknown activation 'gelu'"),
+            (#"{"layers":[{"kind":"dense","inputSize":"2","outputSize":1,"activation":"relu"}],"loss":"quadratic"}"#, "layer 0: expected positive integers"),
+            (#"{"layers":[{"kind":"dense","inputSize":2,"outputSize":1,"activation":"gelu"}],"loss":"quadratic"}"#, "layer 0: unknown activation 'gelu'"),
+            (#"{"layers":[{"kind":"dense","inputSize":2,"outputSize":2,"activation":"relu"},3],"loss":"quadratic"}"#, "layer 1: expected an object"),
+            (#"{"layers":[{"kind":"maxout","inputSize":2,"outputSize":1,"pieces":0}],"loss":"quadratic"}"#, "layer 0: expected a positive integer 'pieces'"),
+            (#"{"layers":[{"kind":"dropout","inputSize":2,"outputSize":2,"probability":1}],"loss":"quadratic"}"#, "layer 0: expected a number 'probability' in [0, 1)"),
+            (#"{"layers":[{"kind":"activation","inputSize":2,"outputSize":2,"activation":"softmax"}],"loss":"quadratic"}"#, "layer 0: expected an elementwise 'activation'"),
+            (#"{"layers":[{"kind":"layer-norm","inputSize":2,"outputSize":3}],"loss":"quadratic"}"#, "layer 0: a layer-norm layer has as many outputs as inputs"),
         ]
         for (text, message) in cases {
-            #expect(throws: ArchitectureError.self) { try Architecture(json: JSONValue(parsing: text)) }
-            do { _ = try Architecture(json: JSONValue(parsing: text)) } catch let error as ArchitectureError {
-                #expect(error.problem.contains(message), "\(error.problem)")
+            do {
+                _ = try JSONDocument.decode(Architecture.self, from: text)
+                Issue.record("\(text) was read")
+            } catch let error as ArchitectureError {
+                #expect(error.problem.hasPrefix(message), "\(error.problem)")
             }
         }
     }
 
-    @Test func jsonValueParsesAndReportsOffsets() throws {
-        let value = try JSONValue(parsing: #" {"a": [1, 2.5, -3e2, true, null], "b": "x\"y\u00e9"} "#)
-        #expect(value["a"]?.arrayValue?.compactMap(\.numberValue) == [1, 2.5, -300])
-        #expect(value["b"]?.stringValue == "x\"yé")
-        #expect(value.serialized == #"{"a":[1,2.5,-300,true,null],"b":"x\"yé"}"#)
-        #expect(throws: JSONError(offset: 6, expected: "',' or ']' in an array")) { try JSONValue(parsing: "[1, 2 3]") }
-        #expect(throws: JSONError.self) { try JSONValue(parsing: #"{"a": 1, "a": 2}"#) }
+    @Test func malformedJSONIsReportedByOffset() throws {
+        #expect(throws: JSONError(offset: 6, expected: "',' or ']' in an array")) { try JSONDocument.decode([Int].self, from: "[1, 2 3]") }
+        #expect(throws: JSONError(offset: 8, expected: "the end of the text")) { try JSONDocument.decode([Int].self, from: "[1, 2]  x") }
+        #expect(throws: JSONError(offset: 0, expected: "a JSON value")) { try JSONDocument.decode([Int].self, from: "") }
+        let deep = String(repeating: "[", count: 70) + String(repeating: "]", count: 70)
+        #expect(throws: JSONError(offset: 64, expected: "at most 64 nested objects and arrays")) { try JSONDocument.decode([Int].self, from: deep) }
+        #expect(try JSONDocument.decode([String: Double].self, from: #" {"a": 2.5, "b": -3e2} "#) == ["a": 2.5, "b": -300])
+        #expect(JSONDocument.encode(["b": "x\"y\u{e9}", "a": "/"]) == #"{"a":"/","b":"x\"yé"}"#)
     }
 
     @Test func networksRoundTripThroughSafeTensors() throws {

@@ -66,9 +66,9 @@ struct NetworkTests {
         let sites = Set(checking.report.keys)
         var expected: Set<GEMMCallSite> = []
         for l in 0..<3 {
-            expected.insert(GEMMCallSite(layer: l, product: "forward"))
-            expected.insert(GEMMCallSite(layer: l, product: "weight gradient"))
-            if l > 0 { expected.insert(GEMMCallSite(layer: l, product: "propagated error")) }
+            expected.insert(GEMMCallSite(layer: l, product: .forward))
+            expected.insert(GEMMCallSite(layer: l, product: .weightGradient))
+            if l > 0 { expected.insert(GEMMCallSite(layer: l, product: .propagatedError)) }
         }
         #expect(sites == expected)
         #expect(checking.report.values.allSatisfy { $0.calls == 1 && $0.maxRelativeDifference < 1e-5 })

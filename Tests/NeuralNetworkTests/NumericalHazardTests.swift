@@ -24,7 +24,7 @@ struct NumericalHazardTests {
         #expect(pieces.parameterCount == nil)
     }
 
-    static let hidden: [Activation] = Activation.allDefaults.filter { $0.isElementwise && $0 != .softmax }
+    static let hidden: [Activation] = Activation.allCases.filter { $0.isElementwise && $0 != .softmax }
 
     @Test("outputs, loss and gradients stay finite for inputs of magnitude 1e4", arguments: hidden)
     func hugeInputsStayFinite(activation: Activation) throws {

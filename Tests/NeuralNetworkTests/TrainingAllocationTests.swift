@@ -88,7 +88,7 @@ struct TrainingAllocationTests {
         let sgd = try Trainer(network: network, optimizer: SGD(learningRate: 0.1), backend: backend,
                               options: TrainingOptions(batchSize: 64))
         let adam = try Trainer(network: network, optimizer: Adam(), backend: backend, options: TrainingOptions(batchSize: 64))
-        let adamW = try Trainer(network: network, optimizer: AdamW(), backend: backend, options: TrainingOptions(batchSize: 64))
+        let adamW = try Trainer(network: network, optimizer: OptimizerTests.adamW(), backend: backend, options: TrainingOptions(batchSize: 64))
         // Two rounds to warm up, then ten counted.
         var before = mallocCounterThreadAllocations()
         for round in 0..<12 {

@@ -30,7 +30,7 @@ import RealModule
 ///
 /// `softmax` couples the units of a row, so it is for the output layer only (a network
 /// rejects it elsewhere); paired with ``Loss/crossEntropy`` the output error is fused to a - y.
-public enum Activation: Sendable, Hashable, CustomStringConvertible, LosslessStringConvertible {
+public enum Activation: Sendable, Hashable, CaseIterable, CustomStringConvertible, LosslessStringConvertible {
     /// g(z) = z.
     case identity
     /// Heaviside step, g(z) = 1 if z >= 0 else 0; the classic perceptron's threshold unit.
@@ -55,7 +55,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible, LosslessStr
     case softmax
 
     /// Every activation with default parameters, in the command line's order.
-    public static let allDefaults: [Activation] = [
+    public static let allCases: [Activation] = [
         .identity, .step, .sigmoid, .tanh, .relu, .leakyReLU(), .elu(), .relu6, .swish, .mish, .softmax,
     ]
 

@@ -12,7 +12,7 @@
 ///
 /// Every draw comes from a ``SeededGenerator``, weights row-major, layer after layer, each
 /// layer's bias after its weights, so a seed gives the same network on every machine.
-public enum Initializer: Sendable, Hashable, CustomStringConvertible {
+public enum Initializer: Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// W ~ N(0, sigma²).
     case normal(standardDeviation: Float)
     /// W ~ N(0, 1/fanIn).
@@ -23,6 +23,9 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
     case xavierNormal
     /// W ~ N(0, 2/fanIn).
     case heNormal
+
+    /// Every initializer, `normal` with sigma 1, in the order the command line lists them.
+    public static let allCases: [Initializer] = [.xavierUniform, .xavierNormal, .heNormal, .lecunNormal, .normal(standardDeviation: 1)]
 
     public var description: String {
         switch self {

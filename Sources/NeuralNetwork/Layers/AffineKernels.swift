@@ -12,7 +12,7 @@ func affineProduct(
 ) {
     backend.gemm(transA: .none, transB: .transposed, m: n, n: parameterRows, k: inputSize, alpha: 1,
                  a: x, lda: max(1, inputSize), b: w, ldb: max(1, inputSize), beta: 0,
-                 c: z, ldc: max(1, parameterRows), site: GEMMCallSite(layer: layer, product: "forward"))
+                 c: z, ldc: max(1, parameterRows), site: GEMMCallSite(layer: layer, product: .forward))
 }
 
 /// dW = scale Delta^T X and db = scale (column sums of Delta): one GEMM and one pass.
@@ -24,7 +24,7 @@ func parameterGradients(
 ) {
     backend.gemm(transA: .transposed, transB: .none, m: parameterRows, n: inputSize, k: n, alpha: scale,
                  a: d, lda: max(1, parameterRows), b: x, ldb: max(1, inputSize), beta: 0,
-                 c: dW, ldc: max(1, inputSize), site: GEMMCallSite(layer: layer, product: "weight gradient"))
+                 c: dW, ldc: max(1, inputSize), site: GEMMCallSite(layer: layer, product: .weightGradient))
     columnSums(d, rows: n, columns: parameterRows, scale: scale, into: db)
 }
 
@@ -58,7 +58,7 @@ func propagatedError(
 ) {
     backend.gemm(transA: .none, transB: .none, m: n, n: inputSize, k: parameterRows, alpha: 1,
                  a: d, lda: max(1, parameterRows), b: w, ldb: max(1, inputSize), beta: 0,
-                 c: g, ldc: max(1, inputSize), site: GEMMCallSite(layer: layer, product: "propagated error"))
+                 c: g, ldc: max(1, inputSize), site: GEMMCallSite(layer: layer, product: .propagatedError))
 }
 
 /// z_r = b_r + sum_c W[r, c] a_c for one sample, in `Double` (the reference forward of an affine map).

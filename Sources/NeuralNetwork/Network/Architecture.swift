@@ -2,11 +2,12 @@
 /// loss. It is what a model file's metadata records, and what the command line's
 /// `--layers 784,256,10 --activation relu --output softmax` describes.
 ///
-/// As JSON (the `architecture` entry of a model's safetensors metadata):
+/// As JSON (the `architecture` entry of a model's safetensors metadata; `Codable`, see
+/// `Architecture+Codable.swift`):
 ///
-///     {"layers":[{"kind":"dense","inputSize":784,"outputSize":256,"activation":"relu"},
-///                {"kind":"maxout","inputSize":256,"outputSize":64,"pieces":3},
-///                {"kind":"dense","inputSize":64,"outputSize":10,"activation":"softmax"}],
+///     {"layers":[{"activation":"relu","inputSize":784,"kind":"dense","outputSize":256},
+///                {"inputSize":256,"kind":"maxout","outputSize":64,"pieces":3},
+///                {"activation":"softmax","inputSize":64,"kind":"dense","outputSize":10}],
 ///      "loss":"cross-entropy"}
 public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// One layer: its kind with the kind's settings, and its sizes.
@@ -157,96 +158,12 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         }
         return try Network(layers: built, loss: loss)
     }
-
-    // MARK: JSON
-
-    /// The architecture as a JSON value (the layout in the type's documentation).
-    public var json: JSONValue {
-        .object([
-            ("layers", .array(layers.map { layer in
-                var members: [(String, JSONValue)] = []
-                switch layer.kind {
-                case .dense(let activation):
-                    members = [("kind", .string("dense")), ("inputSize", .number(Double(layer.inputSize))),
-                               ("outputSize", .number(Double(layer.outputSize))), ("activation", .string(activation.description))]
-                case .maxout(let pieces):
-                    members = [("kind", .string("maxout")), ("inputSize", .number(Double(layer.inputSize))),
-                               ("outputSize", .number(Double(layer.outputSize))), ("pieces", .number(Double(pieces)))]
-                case .dropout(let probability):
-                    members = [("kind", .string("dropout")), ("inputSize", .number(Double(layer.inputSize))),
-                               ("outputSize", .number(Double(layer.outputSize))), ("probability", .number(Double(probability.description) ?? Double(probability)))]
-                case .batchNorm, .layerNorm:
-                    members = [("kind", .string(layer.kindName)), ("inputSize", .number(Double(layer.inputSize))),
-                               ("outputSize", .number(Double(layer.outputSize))), ("epsilon", .number(1e-5))]
-                    if layer.kind == .batchNorm { members.append(("momentum", .number(0.1))) }
-                case .activation(let activation):
-                    members = [("kind", .string("activation")), ("inputSize", .number(Double(layer.inputSize))),
-                               ("outputSize", .number(Double(layer.outputSize))), ("activation", .string(activation.description))]
-                }
-                return .object(members)
-            })),
-            ("loss", .string(loss.rawValue)),
-        ])
-    }
-
-    /// Reads the JSON layout; `problem` in the error says which member is wrong.
-    public init(json: JSONValue) throws(ArchitectureError) {
-        guard let layerValues = json["layers"]?.arrayValue, !layerValues.isEmpty else {
-            throw ArchitectureError(problem: "expected a non-empty array 'layers'")
-        }
-        guard let lossName = json["loss"]?.stringValue else { throw ArchitectureError(problem: "expected a string 'loss'") }
-        guard let loss = Loss(rawValue: lossName) else {
-            throw ArchitectureError(problem: "unknown loss '\(lossName)'; expected one of "
-                                    + Loss.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        var layers: [LayerSpec] = []
-        for (index, value) in layerValues.enumerated() {
-            guard let inputSize = value["inputSize"]?.intValue, let outputSize = value["outputSize"]?.intValue,
-                  inputSize >= 1, outputSize >= 1 else {
-                throw ArchitectureError(problem: "layer \(index): expected positive integers 'inputSize' and 'outputSize'")
-            }
-            switch value["kind"]?.stringValue {
-            case "dense":
-                guard let name = value["activation"]?.stringValue else {
-                    throw ArchitectureError(problem: "layer \(index): expected a string 'activation'")
-                }
-                guard let activation = Activation(name: name) else {
-                    throw ArchitectureError(problem: "layer \(index): unknown activation '\(name)'")
-                }
-                layers.append(LayerSpec(kind: .dense(activation), inputSize: inputSize, outputSize: outputSize))
-            case "maxout":
-                guard let pieces = value["pieces"]?.intValue, pieces >= 1 else {
-                    throw ArchitectureError(problem: "layer \(index): expected a positive integer 'pieces'")
-                }
-                layers.append(LayerSpec(kind: .maxout(pieces: pieces), inputSize: inputSize, outputSize: outputSize))
-            case "dropout":
-                guard let probability = value["probability"]?.numberValue, probability >= 0, probability < 1 else {
-                    throw ArchitectureError(problem: "layer \(index): expected a number 'probability' in [0, 1)")
-                }
-                layers.append(LayerSpec(kind: .dropout(probability: Float(probability)), inputSize: inputSize, outputSize: outputSize))
-            case "batch-norm", "layer-norm":
-                let kind: LayerSpec.Kind = value["kind"]?.stringValue == "batch-norm" ? .batchNorm : .layerNorm
-                layers.append(LayerSpec(kind: kind, inputSize: inputSize, outputSize: outputSize))
-            case "activation":
-                guard let name = value["activation"]?.stringValue, let activation = Activation(name: name), activation != .softmax else {
-                    throw ArchitectureError(problem: "layer \(index): expected an elementwise 'activation' (not softmax)")
-                }
-                layers.append(LayerSpec(kind: .activation(activation), inputSize: inputSize, outputSize: outputSize))
-            default:
-                throw ArchitectureError(problem: "layer \(index): expected 'kind' to be one of \"dense\", \"maxout\", \"dropout\", "
-                                        + "\"batch-norm\", \"layer-norm\", \"activation\"")
-            }
-            if layers[index].kindName != "dense" && layers[index].kindName != "maxout" && inputSize != outputSize {
-                throw ArchitectureError(problem: "layer \(index): a \(layers[index].kindName) layer has as many outputs as inputs")
-            }
-        }
-        self.init(layers: layers, loss: loss)
-        guard parameterCount != nil else { throw ArchitectureError(problem: "the layers' parameter count overflows a 64-bit integer") }
-    }
 }
 
 /// An architecture description that cannot be read.
 public struct ArchitectureError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong, naming the layer and member.
     public var problem: String
+    public init(problem: String) { self.problem = problem }
     public var description: String { "architecture: \(problem)" }
 }

@@ -51,7 +51,7 @@ extension Network {
         for entry in arena.entries {
             tensors[fileName(of: entry)] = SafeTensors.Tensor(shape: entry.declaration.shape, values: Array(arena.values[entry.range]))
         }
-        let metadata = ["format": "swiftmlp", Self.architectureMetadataKey: Architecture(of: self).json.serialized]
+        let metadata = ["format": "swiftmlp", Self.architectureMetadataKey: JSONDocument.encode(Architecture(of: self))]
         return SafeTensors(tensors: tensors, metadata: metadata)
     }
 
@@ -75,7 +75,7 @@ extension Network {
         } else {
             guard let text = file.metadata[Self.architectureMetadataKey] else { throw .noArchitecture(file: fileName) }
             do {
-                architecture = try Architecture(json: try JSONValue(parsing: text))
+                architecture = try JSONDocument.decode(Architecture.self, from: text)
             } catch let error as JSONError {
                 throw .badArchitecture(file: fileName, problem: error.description)
             } catch let error as ArchitectureError {

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// Adam's and AdamW's rule over a whole tensor, the same values as their per-parameter rules
+/// ``Adam``'s rule (either form of weight decay) over a whole tensor, the same values as its per-parameter rule
 /// (the same ``adamMoments(_:_:beta1:beta2:)`` and ``adamDirection(_:step:beta1:beta2:epsilon:)``),
 /// split over ``OptimizationStep/threads`` contiguous chunks for large tensors as SGD's is.
 ///
@@ -14,9 +14,9 @@ struct AdamPass {
     /// How weight decay enters the step.
     enum Decay {
         case none
-        /// Added to the gradient (Adam's `weightDecay`).
+        /// Added to the gradient (Adam's L2 `weightDecay`).
         case l2(Float)
-        /// Applied to the weight before the step (AdamW's).
+        /// Applied to the weight before the step (``Adam/decoupledWeightDecay``, AdamW).
         case decoupled(Float)
     }
 

@@ -8,14 +8,15 @@
 /// network as plain `[Float]` arrays, and ``OptimizerMemory/apply(_:to:gradients:learningRate:)``
 /// runs the rule over all of them.
 ///
-/// The rules, simplest first: ``SGD``, ``Momentum``, ``Nesterov``, ``RMSProp``, ``Adam``,
-/// ``AdamW``. Each takes its hyperparameters in whole words with defaults (`learningRate`,
+/// The rules, simplest first: ``SGD``, ``Momentum`` (heavy ball, or Nesterov's with
+/// ``Momentum/nesterov``), ``RMSProp``, ``Adam`` (AdamW with ``Adam/decoupledWeightDecay``).
+/// Each takes its hyperparameters in whole words with defaults (`learningRate`,
 /// `momentum`, `beta1`, `beta2`, `epsilon`, `weightDecay`) and validates them, throwing
 /// ``OptimizerError`` for a negative or NaN learning rate and the like.
 ///
-/// **Weight decay.** `weightDecay` (lambda) is off (0) unless given, except in AdamW whose
-/// point it is. The L2 form adds lambda w to the gradient (the gradient of (lambda/2)‖w‖²);
-/// AdamW decays the weight directly (decoupled). Decay applies to weights, never to biases
+/// **Weight decay.** `weightDecay` (lambda) is off (0) unless given. The L2 form adds lambda w
+/// to the gradient (the gradient of (lambda/2)‖w‖²); AdamW decays the weight directly
+/// (decoupled). Decay applies to weights, never to biases
 /// (the usual L2 regularisation, Nielsen ch. 3); the driver passes
 /// ``OptimizationStep/weightDecayApplies`` accordingly.
 public protocol Optimizer: Sendable, CustomStringConvertible {
@@ -98,33 +99,12 @@ public struct OptimizationStep: Sendable, Hashable {
 public enum OptimizerError: Error, Equatable, CustomStringConvertible {
     /// `name` was `value`; `expected` says what is allowed.
     case invalidHyperparameter(name: String, value: Float, expected: String)
-    /// No rule has this name.
-    case unknownOptimizer(String)
 
     public var description: String {
         switch self {
         case .invalidHyperparameter(let name, let value, let expected):
             "\(name) must be \(expected), got \(value)"
-        case .unknownOptimizer(let name):
-            "unknown optimizer '\(name)'; expected one of: " + optimizerNames.joined(separator: ", ")
         }
-    }
-}
-
-/// The command-line names of the rules, simplest first.
-public let optimizerNames = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]
-
-/// The rule called `name` (`sgd momentum nesterov rmsprop adam adamw`) with its defaults,
-/// except the learning rate and weight decay when given.
-public func makeOptimizer(named name: String, learningRate: Float? = nil, weightDecay: Float? = nil) throws(OptimizerError) -> any Optimizer {
-    switch name {
-    case "sgd": try SGD(learningRate: learningRate ?? SGD.defaultLearningRate, weightDecay: weightDecay ?? 0)
-    case "momentum": try Momentum(learningRate: learningRate ?? Momentum.defaultLearningRate, weightDecay: weightDecay ?? 0)
-    case "nesterov": try Nesterov(learningRate: learningRate ?? Nesterov.defaultLearningRate, weightDecay: weightDecay ?? 0)
-    case "rmsprop": try RMSProp(learningRate: learningRate ?? RMSProp.defaultLearningRate, weightDecay: weightDecay ?? 0)
-    case "adam": try Adam(learningRate: learningRate ?? Adam.defaultLearningRate, weightDecay: weightDecay ?? 0)
-    case "adamw": try AdamW(learningRate: learningRate ?? AdamW.defaultLearningRate, weightDecay: weightDecay ?? AdamW.defaultWeightDecay)
-    default: throw .unknownOptimizer(name)
     }
 }
 

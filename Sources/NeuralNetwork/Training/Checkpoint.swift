@@ -10,8 +10,9 @@
 ///                                     name with shape [slots] + its shape (slot-major, as the
 ///                                     memory holds them); metadata `step` and `slots` (the
 ///                                     slot names, comma-separated)
-///     DIR/epoch-7/manifest.json       {"format":"swiftmlp-checkpoint","version":1,"epoch":7,
-///                                      "generator":["<16 hex digits>" x 4],"settings":{...}}
+///     DIR/epoch-7/manifest.json       {"epoch":7,"format":"swiftmlp-checkpoint",
+///                                      "generator":["<16 hex digits>" x 4],"settings":{...},
+///                                      "version":1}   (``CheckpointManifest``)
 ///
 /// **Atomicity.** ``write(toFolder:)`` writes the three files into `DIR/.epoch-7.partial`
 /// (each flushed with `fsync`), flushes that folder, renames it to `DIR/epoch-7`, flushes
@@ -33,9 +34,9 @@ public struct Checkpoint: Sendable, Equatable {
     }
 
     /// The `format` value of a manifest.
-    public static let format = "swiftmlp-checkpoint"
+    public static let format = CheckpointManifest.format
     /// The manifest version this code writes and reads.
-    public static let version = 1
+    public static let version = CheckpointManifest.version
     /// The link to the newest checkpoint inside a checkpoint folder.
     public static let latestName = "latest"
 
@@ -63,7 +64,8 @@ public struct Checkpoint: Sendable, Equatable {
             try BinaryFile.makeFolder(atPath: partial)
             try state.network.save(toFile: partial + "/model.safetensors")
             try optimizerFile.save(toFile: partial + "/optimizer.safetensors")
-            try BinaryFile.writeAtomically(Array(manifest.serialized.utf8), toPath: partial + "/manifest.json")
+            let manifest = CheckpointManifest(epoch: state.epoch, generator: state.generator, settings: settings)
+            try BinaryFile.writeAtomically(Array(JSONDocument.encode(manifest).utf8), toPath: partial + "/manifest.json")
             try BinaryFile.synchronizeFolder(atPath: partial)
             try CheckpointFolder.clearEntry(name, in: folder)  // a stale one from an abandoned run
             try BinaryFile.renameItem(atPath: partial, toPath: final)
@@ -89,21 +91,6 @@ public struct Checkpoint: Sendable, Equatable {
         return SafeTensors(tensors: tensors, metadata: ["step": "\(memory.step)", "slots": memory.slotNames.joined(separator: ",")])
     }
 
-    var manifest: JSONValue {
-        .object([
-            ("format", .string(Self.format)),
-            ("version", .number(Double(Self.version))),
-            ("epoch", .number(Double(state.epoch))),
-            ("generator", .array(state.generator.state.map { .string(Self.hex($0)) })),
-            ("settings", .object(settings.keys.sorted().map { ($0, .string(settings[$0]!)) })),
-        ])
-    }
-
-    private static func hex(_ word: UInt64) -> String {
-        let digits = String(word, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-
     // MARK: Reading
 
     /// The latest checkpoint in the checkpoint folder `folder`.
@@ -126,28 +113,18 @@ public struct Checkpoint: Sendable, Equatable {
         let path = folder + "/" + name
 
         let manifestPath = path + "/manifest.json"
-        let manifest: JSONValue
+        let manifest: CheckpointManifest
         do {
-            manifest = try JSONValue(parsing: String(decoding: try BinaryFile.read(atPath: manifestPath), as: UTF8.self))
+            manifest = try JSONDocument.decode(CheckpointManifest.self, from: String(decoding: try BinaryFile.read(atPath: manifestPath), as: UTF8.self))
         } catch let error as JSONError {
             throw CheckpointError(path: manifestPath, problem: error.description)
+        } catch let problem as CheckpointManifest.Problem {
+            throw CheckpointError(path: manifestPath, problem: problem.text)
         } catch {
             throw CheckpointError(path: manifestPath, problem: "\(error)")
         }
-        func bad(_ problem: String) -> CheckpointError { CheckpointError(path: manifestPath, problem: problem) }
-        guard manifest["format"]?.stringValue == Self.format else { throw bad("expected \"format\": \"\(Self.format)\"") }
-        guard manifest["version"]?.intValue == Self.version else { throw bad("expected \"version\": \(Self.version)") }
-        guard let epoch = manifest["epoch"]?.intValue, epoch >= 1 else { throw bad("expected a positive integer \"epoch\"") }
-        guard CheckpointFolder.epoch(ofEntry: name) == epoch else { throw bad("\"epoch\": \(epoch) does not match its folder's name \(name)") }
-        guard let words = manifest["generator"]?.arrayValue?.compactMap({ $0.stringValue.flatMap { UInt64($0, radix: 16) } }),
-              words.count == 4, let generator = try? SeededGenerator(state: words) else {
-            throw bad("expected \"generator\": four 64-bit words in hexadecimal, not all zero")
-        }
-        guard case .object(let members)? = manifest["settings"] else { throw bad("expected an object \"settings\"") }
-        var settings: [String: String] = [:]
-        for (key, value) in members {
-            guard let text = value.stringValue else { throw bad("setting '\(key)' is not a string") }
-            settings[key] = text
+        guard CheckpointFolder.epoch(ofEntry: name) == manifest.epoch else {
+            throw CheckpointError(path: manifestPath, problem: "\"epoch\": \(manifest.epoch) does not match its folder's name \(name)")
         }
 
         let modelPath = path + "/model.safetensors", optimizerPath = path + "/optimizer.safetensors"
@@ -163,7 +140,8 @@ public struct Checkpoint: Sendable, Equatable {
             throw CheckpointError(path: optimizerPath, problem: "\(error)")
         }
         let memory = try Self.memory(from: optimizerFile, for: network, path: optimizerPath)
-        self.init(state: TrainingState(epoch: epoch, network: network, memory: memory, generator: generator), settings: settings)
+        self.init(state: TrainingState(epoch: manifest.epoch, network: network, memory: memory, generator: manifest.generator),
+                  settings: manifest.settings)
     }
 
     private static func memory(from file: SafeTensors, for network: Network, path: String) throws(CheckpointError) -> OptimizerMemory {
