@@ -63,7 +63,7 @@ struct RunCheckpoints {
     /// its file name, shape and content (``Dataset/fingerprint``, which covers the label column).
     static func settings(network: Network, optimizer: some Optimizer, options: TrainingOptions, schedule: String,
                          backend: any GEMMBackend, data: String, training: Dataset) -> [String: String] {
-        [
+        var settings = [
             "data": "\(data), \(training.count) samples of \(training.featureCount) features, "
                 + "fingerprint \(String(training.fingerprint, radix: 16))",
             "architecture": Architecture(of: network).description,
@@ -76,6 +76,9 @@ struct RunCheckpoints {
             "backend": backend.name,
             "threads": "\(backend.threads)",
         ]
+        // Only when given, so that checkpoints written before --standardize existed still resume.
+        if network.standardizer != nil { settings["standardize"] = "yes" }
+        return settings
     }
 
     /// Before training: with `--resume`, loads the checkpoint, checks its settings, its epoch
