@@ -185,16 +185,16 @@ struct StandardizerTests {
             change(&file.tensors)
             do { _ = try Network(safeTensors: file, fileName: "m.st"); return nil } catch { return error }
         }
-        #expect(loading { $0["standardizer.scale"] = nil } == .missingTensor(file: "m.st", name: "standardizer.scale"))
+        #expect(loading { $0["standardizer.scale"] = nil } == ModelFileError.missingTensor(file: "m.st", name: "standardizer.scale"))
         #expect(loading { $0["standardizer.mean"] = SafeTensors.Tensor(shape: [3], values: [0, 0, 0]) }
-                == .tensorShape(file: "m.st", name: "standardizer.mean", expected: [4], got: [3]))
+                == ModelFileError.tensorShape(file: "m.st", name: "standardizer.mean", expected: [4], got: [3]))
         #expect(loading { $0["standardizer.scale"] = SafeTensors.Tensor(shape: [4], values: [1, 1, -1, 1]) }
-                == .standardizer(file: "m.st", error: .invalidStatistic(what: "scale", feature: 2, value: -1)))
+                == ModelFileError.standardizer(file: "m.st", error: .invalidStatistic(what: "scale", feature: 2, value: -1)))
         #expect(loading { $0["standardizer.variance"] = SafeTensors.Tensor(shape: [4], values: [1, 1, 1, 1]) }
-                == .unexpectedTensor(file: "m.st", name: "standardizer.variance"))
+                == ModelFileError.unexpectedTensor(file: "m.st", name: "standardizer.variance"))
         var other = network
-        #expect(throws: NetworkError.dataShape(what: "standardizer", expected: 4, got: 2)) {
-            try other.setStandardizer(try Standardizer(mean: [0, 0], scale: [1, 1]))
-        }
+        let twoFeatures = try Standardizer(mean: [0, 0], scale: [1, 1])
+        #expect(throws: NetworkError.dataShape(what: "standardizer", expected: 4, got: 2)) { try other.setStandardizer(twoFeatures) }
+        #expect(other.standardizer == network.standardizer, "a refused standardizer changes nothing")
     }
 }

@@ -4,9 +4,9 @@ import LinearAlgebra
 /// or raw pointers: `Dataset(features: x, labels: y)` to train, `dataset.featureMatrix` to
 /// predict, `Matrix(oneHot: labels, classCount: k)` for targets.
 extension Dataset {
-    /// A data set of class labels: row i of `features` is sample i, `labels[i]` its class.
+    /// A data set of class labels: row i of `features` is sample i, `labels[i]` its class, one
+    /// of `classCount` classes (nil: the largest label plus 1).
     ///
-    /// - Parameter classCount: the number of classes; nil takes the largest label plus 1.
     /// - Throws: ``DatasetError/rowMismatch(features:targets:)`` when there are not as many labels
     ///   as rows, ``DatasetError/labelOutOfRange(index:label:classCount:)`` naming the first bad
     ///   label, ``DatasetError/invalidClassCount(_:)`` for a class count below 1 (no labels and
@@ -38,7 +38,7 @@ extension Dataset {
     }
 
     /// The targets, `count x targetWidth`, one sample per row: one-hot rows for class labels
-    /// (``Matrix/init(oneHot:classCount:)``), the values for regression.
+    /// (as `Matrix(oneHot:classCount:)` makes them), the values for regression.
     public var targetMatrix: Matrix {
         var matrix = Matrix(rows: count, columns: targetWidth)
         matrix.withUnsafeMutableBufferPointer { m in

@@ -51,7 +51,7 @@ public struct Standardizer: Sendable, Equatable {
     /// Fitted to the samples `samples` of `dataset` only (the training rows, never the
     /// validation or test rows).
     ///
-    /// - Throws: as ``init(fittedTo:)``.
+    /// - Throws: as fitting to a whole data set: ``DatasetError/noSamples``, ``DatasetError/invalidStatistic(what:feature:value:)``.
     public init<Samples: Collection<Int>>(fittedTo dataset: Dataset, samples: Samples) throws(DatasetError) {
         guard !samples.isEmpty else { throw .noSamples }
         let width = dataset.featureCount, n = Double(samples.count)
@@ -83,7 +83,7 @@ public struct Standardizer: Sendable, Equatable {
 
     /// Fitted to the rows of `features`.
     ///
-    /// - Throws: as ``init(fittedTo:)``.
+    /// - Throws: as fitting to a whole data set: ``DatasetError/noSamples``, ``DatasetError/invalidStatistic(what:feature:value:)``.
     public init(fittedTo features: Matrix) throws(DatasetError) {
         try self.init(fittedTo: try Dataset(features: features, targets: Matrix(rows: features.rows, columns: 0)))
     }
@@ -109,8 +109,8 @@ public struct Standardizer: Sendable, Equatable {
     /// - Throws: ``DatasetError/featureCount(expected:got:)`` when the width is not ``featureCount``.
     public func standardized(_ dataset: Dataset) throws(DatasetError) -> Dataset {
         let features = try standardized(dataset.featureMatrix)
-        return Dataset(checked: dataset.count, featureCount: dataset.featureCount, features: .floats(features.elements),
-                       targets: dataset.targets)
+        return try Dataset(count: dataset.count, featureCount: dataset.featureCount, features: .floats(features.elements),
+                           targets: dataset.targets)
     }
 
     /// Writes (x - mean) / scale of `rows` rows of ``featureCount`` values at `source` to
