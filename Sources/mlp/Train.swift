@@ -38,7 +38,7 @@ struct Train: ParsableCommand {
     var noShuffle = false
     @Option(parsing: .unconditional, help: "The last fraction of the training data held out for validation.")
     var validationSplit = 0.0
-    @Flag(help: "Standardize each feature, (x - mean) / std, with the mean and population std (ddof 0; 1 for a constant feature) of the training rows, not the validation or test rows; saved in the model and applied by predict and evaluate (replaces an --init file's).")
+    @Flag(help: "Standardize each feature as (x - mean) / std, fitted on the training rows only (population std; 1 for a constant feature); saved in the model, applied by predict and evaluate (replaces an --init file's).")
     var standardize = false
     @Option(parsing: .unconditional, help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
     var weightDecay: Float?
