@@ -94,6 +94,8 @@ struct RunCheckpoints {
     mutating func prepare<O: Optimizer>(_ trainer: Trainer<O>, batchesPerEpoch: Int, handlesInterrupt: Bool = true) throws -> Int {
         var epoch = 0
         if let folder = options.resume {
+            // A folder another run holds is being written: refused before any of it is read.
+            if CheckpointFolder.isLocked(folder) { throw CommandError("--resume \(CheckpointFolder.busy(folder))") }
             let checkpoint: Checkpoint
             do { checkpoint = try Checkpoint(contentsOfFolder: folder) } catch { throw CommandError("--resume \(error.description)") }
             try checkSettings(of: checkpoint, flag: "--resume \(folder):")
