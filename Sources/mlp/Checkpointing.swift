@@ -60,7 +60,7 @@ struct RunCheckpoints {
     /// its file name, shape and content (``Dataset/fingerprint``, which covers the label column).
     static func settings(network: Network, optimizer: some Optimizer, options: TrainingOptions,
                          backend: any GEMMBackend, data: String, training: Dataset) -> [String: String] {
-        [
+        var settings = [
             "data": "\(data), \(training.count) samples of \(training.featureCount) features, "
                 + "fingerprint \(String(training.fingerprint, radix: 16))",
             "architecture": Architecture(of: network).description,
@@ -73,6 +73,9 @@ struct RunCheckpoints {
             "backend": backend.name,
             "threads": "\(backend.threads)",
         ]
+        // Only when given, so that checkpoints written before --standardize existed still resume.
+        if network.standardizer != nil { settings["standardize"] = "yes" }
+        return settings
     }
 
     /// Before training: with `--resume`, loads the checkpoint, checks its settings, its epoch
@@ -123,6 +126,8 @@ struct RunCheckpoints {
     /// With `--resume`: loads and checks the checkpoint and hands its state to `trainer`; returns its epoch (0 without `--resume`).
     private func resume<O: Optimizer>(_ trainer: Trainer<O>, batchesPerEpoch: Int) throws -> Int {
         guard let folder = options.resume else { return 0 }
+        // A folder another run holds is being written: refused before any of it is read.
+        if CheckpointFolder.isLocked(folder) { throw CommandError("--resume \(CheckpointFolder.busy(folder))") }
         let checkpoint: Checkpoint
         do { checkpoint = try Checkpoint(contentsOfFolder: folder) } catch { throw CommandError("--resume \(error.description)") }
         try checkSettings(of: checkpoint, flag: "--resume \(folder):")

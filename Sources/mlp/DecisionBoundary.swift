@@ -35,7 +35,7 @@ struct DecisionBoundary {
                 grid[row * resolution + column, 1] = Float(centre.y)
             }
         }
-        let classes = Network.predictedClasses(try network.predict(grid, backend: backend)).map(Int.init)
+        let classes = network.predictedClasses(outputs: try network.predict(grid, backend: backend)).map(Int.init)
         let chart = DecisionRegionChart(title: "Decision regions: \(Architecture(of: network))", xRange: xRange, yRange: yRange,
                                         gridClasses: classes, resolution: resolution, points: points)
         try BinaryFile.writeAtomically(Array(chart.svg().utf8), toPath: path)

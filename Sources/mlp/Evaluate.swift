@@ -1,11 +1,14 @@
 import ArgumentParser
 import NeuralNetwork
 
-/// `mlp evaluate`: loss, accuracy, per-class precision and recall, and the confusion matrix.
+/// `mlp evaluate`: loss, then for class labels accuracy, per-class precision and recall and the
+/// confusion matrix, for real-valued targets (regression) MSE, MAE and R^2. The data is raw: a
+/// model saved with a standardizer applies it.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluate a model: loss, accuracy, per-class precision/recall and the confusion matrix.",
-        discussion: "An IDX folder is evaluated on its test set (t10k-*), a CSV file as a whole.")
+        abstract: "Evaluate a model: loss, accuracy, per-class precision/recall and the confusion matrix; MSE, MAE and R^2 for regression.",
+        discussion: "An IDX folder is evaluated on its test set (t10k-*), a CSV file as a whole. With real-valued targets (--targets N) "
+            + "it prints mse, mae and r2 after the loss; the quadratic loss is (N/2) mse, half the mse for one target.")
 
     @Option(help: "The model file (safetensors).")
     var model: String
@@ -21,6 +24,11 @@ struct Evaluate: ParsableCommand {
         let evaluation = try network.evaluate(data, backend: backend)
         print("samples   \(evaluation.count)")
         print("loss      \(format(evaluation.loss, digits: 4))")
+        if let metrics = try network.regressionMetrics(on: data, backend: backend) {
+            print("mse       \(format(metrics.meanSquaredError, digits: 4))")
+            print("mae       \(format(metrics.meanAbsoluteError, digits: 4))")
+            print("r2        \(format(metrics.coefficientOfDetermination, digits: 4))")
+        }
         guard let labels = data.labels else { return }
         let predicted = try network.predictedClasses(for: data, backend: backend)
         let classes = max(data.targetWidth, 2)

@@ -13,6 +13,9 @@ struct Info: ParsableCommand {
         if contents.metadata[Network.architectureMetadataKey] != nil {
             let network = try Network(safeTensors: contents, fileName: file)
             print("architecture  \(Architecture(of: network))")
+            if let standardizer = network.standardizer {
+                print("standardizer  (x - standardizer.mean) / standardizer.scale on \(standardizer.featureCount) features")
+            }
         } else {
             print("architecture  (not recorded; give --layers, --activation and --output when using this file)")
         }

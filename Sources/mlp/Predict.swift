@@ -2,7 +2,8 @@ import ArgumentParser
 import NeuralNetwork
 
 /// `mlp predict`: one line per input row, the predicted class or the output vector (always the
-/// output values for a regression model, one whose output layer is identity).
+/// output values for a regression model, one whose output layer is identity). The rows are raw
+/// features: a model saved with a standardizer applies it.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Predict: one line per input row with the predicted class (or --probabilities); a regression model's values.")
@@ -30,7 +31,7 @@ struct Predict: ParsableCommand {
                 text += (0..<outputs.columns).map { "\(outputs[i, $0])" }.joined(separator: ",") + "\n"
             }
         } else {
-            for c in Network.predictedClasses(outputs) { text += "\(c)\n" }
+            for c in network.predictedClasses(outputs: outputs) { text += "\(c)\n" }
         }
         print(text, terminator: "")
     }

@@ -38,6 +38,8 @@ struct Train: ParsableCommand {
     var noShuffle = false
     @Option(parsing: .unconditional, help: "The last fraction of the training data held out for validation.")
     var validationSplit = 0.0
+    @Flag(help: "Standardize each feature as (x - mean) / std, fitted on the training rows only (population std; 1 for a constant feature); saved in the model, applied by predict and evaluate (replaces an --init file's).")
+    var standardize = false
     @Option(parsing: .unconditional, help: "L2 weight decay lambda (AdamW: decoupled decay; default 0.01 there, 0 elsewhere).")
     var weightDecay: Float?
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation (or training) loss.")
@@ -135,16 +137,22 @@ struct TrainingSession {
 
         // With several ranks, rank 0 alone initialises or reads --init, and sends the network to the others.
         network = try DistributedRun.fromRoot(communicator) { [training] in
+            var network: Network
             if let initFile = command.initFile {
                 let architecture = architectureFlags.isGiven ? try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression) : nil
-                let network = try Network(contentsOfFile: initFile, architecture: architecture)
+                network = try Network(contentsOfFile: initFile, architecture: architecture)
                 try Self.check(network.sizes, against: training, what: "the --init file \(initFile)")
-                return network
             } else {
                 let architecture = try architectureFlags.architecture(defaultSizes: defaultSizes, regression: regression)
                 try Self.check(architecture.sizes, against: training, what: "--layers")
-                return try architecture.makeNetwork(initializer: command.initializer, seed: command.seed)
+                network = try architecture.makeNetwork(initializer: command.initializer, seed: command.seed)
             }
+            if command.standardize {
+                // The trainer's own rows: the validation rows it holds out (the last ones) are not fitted.
+                let trainingRows = 0..<(training.count - held)
+                try network.setStandardizer(try Standardizer(fittedTo: training, samples: trainingRows))
+            }
+            return network
         }
 
         if let test { try Self.check(network.sizes, against: test, what: "the network (for the test set)") }
@@ -207,7 +215,8 @@ struct TrainingSession {
             writeToStandardError("resuming from \(command.checkpointOptions.resume ?? "") after epoch \(resumedEpoch)\n")
         }
         if !command.json && isRoot {
-            writeToStandardError("training \(Architecture(of: network)) on \(training.count) samples with \(optimizer), "
+            writeToStandardError("training \(Architecture(of: network)) on \(training.count) samples"
+                                 + (network.standardizer != nil ? " (standardized)" : "") + " with \(optimizer), "
                                  + "backend \(backend.name), \(backend.threads) thread(s)"
                                  + DistributedRun.note(communicator, batchSize: options.batchSize) + "\n")
         }

@@ -50,20 +50,29 @@ import Testing
         }
     }
 
+    /// `mlp predict --probabilities` with a softmax model written by PyTorch (no metadata of
+    /// ours, so the architecture is given) reproduces torch's probabilities within `tolerance`.
+    static func expectTorchProbabilities(model: String, layers: String, activation: String, inputs: String, outputs: String,
+                                         tolerance: Double) throws {
+        let fixtures = repositoryRoot.appendingPathComponent("Tests/MLPToolTests/Fixtures")
+        let run = try runTool(["predict", "--model", fixtures.appendingPathComponent(model).path,
+                               "--layers", layers, "--activation", activation, "--output", "softmax",
+                               "--input", fixtures.appendingPathComponent(inputs).path, "--probabilities"])
+        #expect(run.exitStatus == 0, "\(run.standardError)")
+        let expected = parseCSV(try String(contentsOf: fixtures.appendingPathComponent(outputs), encoding: .utf8))
+        let got = parseCSV(run.standardOutput)
+        #expect(got.count == expected.count && !got.isEmpty)
+        for (g, e) in zip(got, expected) {
+            #expect(zip(g, e).allSatisfy { abs($0 - $1) < tolerance }, "mlp \(g) vs torch \(e)")
+        }
+    }
+
     /// A model saved by PyTorch (layers.0 / layers.2 of an nn.Sequential, no metadata of ours)
     /// gives torch's own probabilities; see Fixtures/torch_interop.py.
     @Test func predictsWithAPyTorchModel() throws {
         let fixtures = repositoryRoot.appendingPathComponent("Tests/MLPToolTests/Fixtures")
-        let run = try runTool(["predict", "--model", fixtures.appendingPathComponent("torch_mlp.safetensors").path,
-                               "--layers", "4,5,3", "--activation", "relu", "--output", "softmax",
-                               "--input", fixtures.appendingPathComponent("torch_inputs.csv").path, "--probabilities"])
-        #expect(run.exitStatus == 0, "\(run.standardError)")
-        let expected = parseCSV(try String(contentsOf: fixtures.appendingPathComponent("torch_outputs.csv"), encoding: .utf8))
-        let got = parseCSV(run.standardOutput)
-        #expect(got.count == expected.count)
-        for (g, e) in zip(got, expected) {
-            #expect(zip(g, e).allSatisfy { abs($0 - $1) < 1e-6 }, "mlp \(g) vs torch \(e)")
-        }
+        try Self.expectTorchProbabilities(model: "torch_mlp.safetensors", layers: "4,5,3", activation: "relu",
+                                          inputs: "torch_inputs.csv", outputs: "torch_outputs.csv", tolerance: 1e-6)
         // Without the architecture, the file cannot be used, and the tool says why.
         let bare = try runTool(["predict", "--model", fixtures.appendingPathComponent("torch_mlp.safetensors").path,
                                 "--input", fixtures.appendingPathComponent("torch_inputs.csv").path])

@@ -91,7 +91,13 @@ public struct Dataset: Sendable, Equatable {
         inputs: UnsafeMutablePointer<Float>,
         targets targetRows: UnsafeMutablePointer<Float>
     ) {
-        let width = targetWidth
+        copyFeatures(indices, into: inputs)
+        copyTargets(indices, into: targetRows)
+    }
+
+    /// Writes the features of the samples `indices` (in that order) as rows of `inputs`,
+    /// `featureCount` wide (bytes times their scale).
+    public func copyFeatures<Indices: Collection<Int>>(_ indices: Indices, into inputs: UnsafeMutablePointer<Float>) {
         for (row, sample) in indices.enumerated() {
             precondition(sample >= 0 && sample < count, "Dataset: sample \(sample) outside 0..<\(count)")
             let input = inputs + row * featureCount
@@ -106,8 +112,17 @@ public struct Dataset: Sendable, Equatable {
                     input.update(from: f.baseAddress! + sample * featureCount, count: featureCount)
                 }
             }
+        }
+    }
+
+    /// Writes the targets of the samples `indices` (in that order) as rows of `targets`,
+    /// `targetWidth` wide: one-hot rows for class labels, the values for regression.
+    public func copyTargets<Indices: Collection<Int>>(_ indices: Indices, into targetRows: UnsafeMutablePointer<Float>) {
+        let width = targetWidth
+        for (row, sample) in indices.enumerated() {
+            precondition(sample >= 0 && sample < count, "Dataset: sample \(sample) outside 0..<\(count)")
             let target = targetRows + row * width
-            switch self.targets {
+            switch targets {
             case .classes(let labels, _):
                 target.update(repeating: 0, count: width)
                 target[Int(labels[sample])] = 1

@@ -122,11 +122,15 @@ public enum GradientCheck {
         }
     }
 
-    /// The forward pass of a batch, layer by layer through each kind's reference; also the
-    /// output layer's pre-activation when its activation fuses with the loss (Dense).
+    /// The forward pass of a batch, layer by layer through each kind's reference (after the
+    /// network's standardizer, (x - mean) / scale, when it has one); also the output layer's
+    /// pre-activation when its activation fuses with the loss (Dense).
     private static func forward(_ p: DoubleValues, network: Network, batch: [[Double]], phase: Phase,
                                 random: RandomStream) -> (output: [[Double]], z: [[Double]]?) {
         var a = batch, z: [[Double]]?
+        if let standardizer = network.standardizer {
+            a = batch.map { row in row.indices.map { j in (row[j] - Double(standardizer.mean[j])) / Double(standardizer.scale[j]) } }
+        }
         for (l, layer) in network.kinds.enumerated() {
             let context = ReferenceContext(phase: phase, random: random, index: l)
             if l == network.kinds.count - 1, let dense = layer as? Dense {

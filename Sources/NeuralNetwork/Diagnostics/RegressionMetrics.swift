@@ -6,12 +6,20 @@
 ///     R^2 = 1 - sum (y - a)^2 / sum (y - ybar_j)^2     (ybar_j the mean of target column j)
 ///
 /// R^2 is 1 for a perfect fit and 0 for predicting each column's mean; it is -infinity ... 1
-/// (and NaN when every target of a column is the same). Sums are in `Double`.
+/// (NaN or -infinity when every column's targets are constant). Sums are in `Double`. With one target
+/// column these are scikit-learn's `mean_squared_error`, `mean_absolute_error` and `r2_score`;
+/// with several, R^2 pools the columns' sums, as `r2_score(multioutput="variance_weighted")`.
+///
+/// The quadratic loss a network trains on is C = (w/2) MSE (``Loss/quadratic``): half the MSE
+/// for one output. `mlp evaluate` prints all four for real-valued targets.
 public struct RegressionMetrics: Sendable, Equatable {
     /// Target values compared (samples times target columns).
     public var count: Int
+    /// MSE = (1/N) sum (y - a)^2.
     public var meanSquaredError: Double
+    /// MAE = (1/N) sum |y - a|.
     public var meanAbsoluteError: Double
+    /// R^2 = 1 - sum (y - a)^2 / sum (y - ybar_j)^2.
     public var coefficientOfDetermination: Double
 
     /// The metrics of `outputs` (one row per sample) against `targets` (row-major, same shape).
@@ -41,8 +49,9 @@ public struct RegressionMetrics: Sendable, Equatable {
 }
 
 extension Network {
-    /// ``RegressionMetrics`` of this network's outputs on `dataset`, which must hold
-    /// real-valued targets (`.values`) of the network's output width; nil for class labels.
+    /// ``RegressionMetrics`` of this network's outputs on `dataset` (raw features: the network
+    /// applies its ``standardizer``), which must hold real-valued targets (`.values`) of the
+    /// network's output width; nil for class labels.
     public func regressionMetrics(on dataset: Dataset, backend: any GEMMBackend) throws(NetworkError) -> RegressionMetrics? {
         guard case .values(let targets, let width) = dataset.targets else { return nil }
         guard width == outputSize else { throw .dataShape(what: "target", expected: outputSize, got: width) }

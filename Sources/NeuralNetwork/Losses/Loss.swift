@@ -18,7 +18,9 @@ import RealModule
 /// max(a, tiny), tiny = `Float.leastNormalMagnitude`, so a confident mistake costs about 87,
 /// not infinity.
 public enum Loss: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// C = (1/n) sum 0.5 ‖y - a‖².
+    /// C = (1/n) sum_s 0.5 ‖y_s - a_s‖²: **half** the squared error, summed over the w outputs
+    /// and averaged over the n samples. So C = (w/2) MSE, with MSE = (1/(n w)) sum (y - a)² as
+    /// ``RegressionMetrics`` reports it: half the MSE for one output, not the MSE.
     case quadratic
     /// C = -(1/n) sum y ln a; meant for a softmax output and one-hot targets.
     case crossEntropy = "cross-entropy"

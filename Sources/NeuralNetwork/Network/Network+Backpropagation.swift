@@ -18,24 +18,26 @@ extension Network {
     /// In training, layers with running statistics (BatchNorm) update them in the arena, so
     /// this is mutating; inference writes nothing but the workspace.
     mutating func forward(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend, phase: Phase, random: RandomStream) {
-        let kinds = self.kinds, offsets = arena.layerOffsets
+        let kinds = self.kinds, offsets = arena.layerOffsets, standardizer = self.standardizer
         arena.values.withUnsafeMutableBufferPointer { values in
-            Self.forward(kinds, offsets: offsets, parameters: values.baseAddress, workspace, rows: n, backend: backend,
-                         phase: phase, random: random)
+            Self.forward(kinds, standardizer: standardizer, offsets: offsets, parameters: values.baseAddress, workspace,
+                         rows: n, backend: backend, phase: phase, random: random)
         }
     }
 
     /// The forward pass in inference (see ``forward(_:rows:backend:phase:random:)``).
     func infer(_ workspace: Workspace, rows n: Int, backend: any GEMMBackend) {
         arena.values.withUnsafeBufferPointer { values in
-            Self.forward(kinds, offsets: arena.layerOffsets, parameters: values.baseAddress.map { UnsafeMutablePointer(mutating: $0) },
+            Self.forward(kinds, standardizer: standardizer, offsets: arena.layerOffsets,
+                         parameters: values.baseAddress.map { UnsafeMutablePointer(mutating: $0) },
                          workspace, rows: n, backend: backend, phase: .inference, random: RandomStream(seed: 0))
         }
     }
 
-    private static func forward(_ kinds: [any Layer], offsets: [Int], parameters: UnsafeMutablePointer<Float>?, _ workspace: Workspace,
-                                rows n: Int, backend: any GEMMBackend, phase: Phase, random: RandomStream) {
+    private static func forward(_ kinds: [any Layer], standardizer: Standardizer?, offsets: [Int], parameters: UnsafeMutablePointer<Float>?,
+                                _ workspace: Workspace, rows n: Int, backend: any GEMMBackend, phase: Phase, random: RandomStream) {
         workspace.threads = backend.threads
+        workspace.prepareBatchInputs(standardizer, rows: n)
         // An arena with no tensors has no storage; no layer then reads its pointer.
         let parameters = parameters ?? workspace.gradients.baseAddress!
         for l in kinds.indices {
@@ -120,45 +122,6 @@ extension Network {
     }
 
     // MARK: Public entry points
-
-    /// The outputs A^L for `inputs` (one sample per row), computed in batches of up to
-    /// `batchSize` rows.
-    ///
-    /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when `inputs` has the wrong width.
-    public func predict(_ inputs: Matrix, backend: any GEMMBackend, batchSize: Int = 256) throws(NetworkError) -> Matrix {
-        try checkBatch(inputs: inputs)
-        var result = Matrix(rows: inputs.rows, columns: outputSize)
-        guard inputs.rows > 0 else { return result }
-        let workspace = Workspace(for: self, capacity: min(max(batchSize, 1), inputs.rows))
-        try predict(inputs, into: &result, workspace: workspace, backend: backend)
-        return result
-    }
-
-    /// The outputs A^L for `inputs` written into `result`, through a caller-kept `workspace`, so
-    /// that repeated inference allocates nothing: batches of up to `workspace.capacity` rows.
-    ///
-    /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when `inputs` has the wrong width.
-    /// - Precondition: `result` is `inputs.rows x outputSize` and `workspace` was made for this network.
-    public func predict(_ inputs: Matrix, into result: inout Matrix, workspace: Workspace, backend: any GEMMBackend) throws(NetworkError) {
-        try checkBatch(inputs: inputs)
-        precondition(result.rows == inputs.rows && result.columns == outputSize,
-                     "predict: result is \(result.rows)x\(result.columns), expected \(inputs.rows)x\(outputSize)")
-        precondition(workspace.fits(self, rows: 1), "predict: the workspace was made for another network")
-        let n = inputs.rows, last = kinds.count - 1
-        inputs.withUnsafeBufferPointer { x in
-            result.withUnsafeMutableBufferPointer { out in
-                var start = 0
-                while start < n {
-                    let rows = min(workspace.capacity, n - start)
-                    workspace.withBorrowedInputs(x.baseAddress! + start * inputSize) {
-                        infer(workspace, rows: rows, backend: backend)
-                    }
-                    (out.baseAddress! + start * outputSize).update(from: workspace.outputs[last], count: rows * outputSize)
-                    start += rows
-                }
-            }
-        }
-    }
 
     /// The mean loss C over the batch.
     public func loss(inputs: Matrix, targets: Matrix, backend: any GEMMBackend) throws(NetworkError) -> Float {

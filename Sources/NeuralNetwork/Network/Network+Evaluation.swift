@@ -10,27 +10,27 @@ public struct Evaluation: Sendable, Equatable {
 }
 
 extension Network {
-    /// Loss and accuracy over `dataset`, forward passes in batches of `batchSize` rows.
+    /// Loss and accuracy over `dataset` (raw features: the network applies its
+    /// ``standardizer``), forward passes in batches of `batchSize` rows.
+    ///
+    /// The loss is the network's own (for ``Loss/quadratic``, 1/2 the mean squared error summed
+    /// over the outputs); for real-valued targets see also ``regressionMetrics(on:backend:)``.
     ///
     /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when the data set's feature or
     ///   target width does not fit the network.
-    public func evaluate(_ dataset: Dataset, batchSize: Int = 256, backend: any GEMMBackend) throws(NetworkError) -> Evaluation {
+    public func evaluate(_ dataset: Dataset, batchSize: Int = Network.defaultInferenceBatchSize,
+                         backend: any GEMMBackend) throws(NetworkError) -> Evaluation {
         try checkDataset(dataset)
         guard dataset.count > 0 else { return Evaluation(count: 0, loss: 0, accuracy: reportsAccuracy(on: dataset) ? 0 : nil) }
-        let workspace = Workspace(for: self, capacity: min(max(batchSize, 1), dataset.count))
-        return evaluate(dataset, workspace: workspace, backend: backend)
+        return evaluate(dataset, workspace: inferenceWorkspace(rows: dataset.count, batchSize: batchSize), backend: backend)
     }
 
     /// ``evaluate(_:batchSize:backend:)`` in a given workspace (batches of its capacity).
     func evaluate(_ dataset: Dataset, workspace: Workspace, backend: any GEMMBackend) -> Evaluation {
-        var lossSum = 0.0, correct = 0, start = 0
-        while start < dataset.count {
-            let rows = min(workspace.capacity, dataset.count - start)
-            dataset.copyBatch(start..<(start + rows), inputs: workspace.inputs, targets: workspace.targets)
-            infer(workspace, rows: rows, backend: backend)
+        var lossSum = 0.0, correct = 0
+        forEachInferenceBatch(.dataset(dataset, targets: true), count: dataset.count, workspace: workspace, backend: backend) { _, rows in
             lossSum += self.lossSum(workspace, rows: rows)
             correct += correctCount(workspace, rows: rows)
-            start += rows
         }
         let n = Double(max(dataset.count, 1))
         return Evaluation(count: dataset.count, loss: lossSum / n, accuracy: reportsAccuracy(on: dataset) ? Double(correct) / n : nil)

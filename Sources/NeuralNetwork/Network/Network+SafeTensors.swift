@@ -19,9 +19,24 @@
 /// activations sit between them): the `layers.{i}` groups are taken in increasing i, one per
 /// layer that has tensors. A file
 /// without our metadata needs the architecture from the caller.
+///
+/// A network with a ``standardizer`` adds two F32 tensors of shape `[inputSize]`,
+/// `standardizer.mean` and `standardizer.scale` (scikit-learn's `StandardScaler.mean_` and
+/// `scale_`), outside the `layers.` names; a file without them loads as a network without one.
+/// They are not module parameters, so a PyTorch user takes them out of the state dict before
+/// `load_state_dict(..., strict=True)` and applies them to the inputs:
+///
+///     state = safetensors.torch.load_file(path)
+///     mean, scale = state.pop("standardizer.mean"), state.pop("standardizer.scale")
+///     model.load_state_dict(state, strict=True)
+///     outputs = model((x - mean) / scale)
+///
+/// Reading takes them the same way from a file written elsewhere.
 extension Network {
     /// The metadata key holding the architecture JSON.
     public static let architectureMetadataKey = "architecture"
+    /// The names of the standardizer's tensors in a model file.
+    public static let standardizerTensorNames = (mean: "standardizer.mean", scale: "standardizer.scale")
 
     /// The name of a tensor in a model file, as PyTorch's `nn.Sequential` held as `layers`
     /// names it: `layers.{i}.{name}` with i the index of the layer's module in the sequence
@@ -50,6 +65,10 @@ extension Network {
         var tensors: [String: SafeTensors.Tensor] = [:]
         for entry in arena.entries {
             tensors[fileName(of: entry)] = SafeTensors.Tensor(shape: entry.declaration.shape, values: Array(arena.values[entry.range]))
+        }
+        if let standardizer {
+            tensors[Self.standardizerTensorNames.mean] = SafeTensors.Tensor(shape: [inputSize], values: standardizer.mean)
+            tensors[Self.standardizerTensorNames.scale] = SafeTensors.Tensor(shape: [inputSize], values: standardizer.scale)
         }
         let metadata = ["format": "swiftmlp", Self.architectureMetadataKey: JSONDocument.encode(Architecture(of: self))]
         return SafeTensors(tensors: tensors, metadata: metadata)
@@ -87,7 +106,8 @@ extension Network {
 
         // Group the tensor names by layer index; anything else is not ours to ignore.
         var groups: [Int: Set<String>] = [:]
-        for name in file.tensors.keys {
+        let standardizerNames = [Self.standardizerTensorNames.mean, Self.standardizerTensorNames.scale]
+        for name in file.tensors.keys where !standardizerNames.contains(name) {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]), index >= 0, !parts[2].isEmpty else {
                 throw .unexpectedTensor(file: fileName, name: name)
@@ -131,6 +151,27 @@ extension Network {
         } catch {
             throw .network(file: fileName, error: error, layer: nil)
         }
+        standardizer = try Self.storedStandardizer(in: file, fileName: fileName, inputSize: inputSize)
+    }
+
+    /// The standardizer stored in `file` (both tensors, shape `[inputSize]`), or nil when the
+    /// file has neither.
+    private static func storedStandardizer(in file: SafeTensors, fileName: String, inputSize: Int) throws(ModelFileError) -> Standardizer? {
+        let names = standardizerTensorNames
+        guard file.tensors[names.mean] != nil || file.tensors[names.scale] != nil else { return nil }
+        var values: [[Float]] = []
+        for name in [names.mean, names.scale] {
+            guard let tensor = file.tensors[name] else { throw .missingTensor(file: fileName, name: name) }
+            guard tensor.shape == [inputSize] else {
+                throw .tensorShape(file: fileName, name: name, expected: [inputSize], got: tensor.shape)
+            }
+            values.append(tensor.values)
+        }
+        do {
+            return try Standardizer(mean: values[0], scale: values[1])
+        } catch {
+            throw .standardizer(file: fileName, error: error)
+        }
     }
 
     /// The network in the safetensors file at `path` (see ``init(safeTensors:fileName:architecture:)``).
@@ -160,6 +201,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case nonFinite(file: String, name: String, index: Int)
     /// The layers do not form a network.
     case network(file: String, error: NetworkError, layer: Int?)
+    /// The `standardizer.mean` or `standardizer.scale` values are not a standardizer's.
+    case standardizer(file: String, error: DatasetError)
 
     public var description: String {
         switch self {
@@ -179,6 +222,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
             "\(file): tensor '\(name)' element \(index) is not a finite number"
         case .network(let file, let error, let layer):
             "\(file): " + (layer.map { "layer \($0): " } ?? "") + error.description
+        case .standardizer(let file, let error):
+            "\(file): \(error)"
         }
     }
 }

@@ -16,6 +16,10 @@ public struct Network: Sendable, Equatable {
     public internal(set) var arena: ParameterArena
     /// The loss the network is trained and evaluated on.
     public var loss: Loss
+    /// When set, every input row is standardized, (x - mean) / scale, before layer 0: in
+    /// training, inference and gradient checks alike, so callers always pass raw features. It
+    /// is saved in the model file. nil (the default): inputs go in as they are.
+    public internal(set) var standardizer: Standardizer?
 
     /// A network of the given layers, their values moved into the arena.
     ///
@@ -99,6 +103,17 @@ public struct Network: Sendable, Equatable {
 
     public static func == (a: Network, b: Network) -> Bool {
         a.loss == b.loss && a.arena == b.arena && a.kinds.map(\.specification) == b.kinds.map(\.specification)
+            && a.standardizer == b.standardizer
+    }
+
+    /// Sets (or with nil removes) the ``standardizer`` applied to every input row.
+    ///
+    /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when it is not for ``inputSize`` features.
+    public mutating func setStandardizer(_ standardizer: Standardizer?) throws(NetworkError) {
+        if let standardizer, standardizer.featureCount != inputSize {
+            throw .dataShape(what: "standardizer", expected: inputSize, got: standardizer.featureCount)
+        }
+        self.standardizer = standardizer
     }
 
     // MARK: Parameters

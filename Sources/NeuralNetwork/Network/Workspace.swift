@@ -27,8 +27,19 @@ public final class Workspace {
     /// Rows of inputs a caller lends for one pass in place of ``inputs`` (see
     /// ``withBorrowedInputs(_:_:)``); nil otherwise.
     private var borrowedInputs: UnsafePointer<Float>?
-    /// Where the forward and backward passes read the batch: the lent rows, else ``inputs``.
-    var batchInputs: UnsafePointer<Float> { borrowedInputs ?? UnsafePointer(inputs) }
+    /// The batch as loaded: the lent rows, else ``inputs``.
+    var loadedInputs: UnsafePointer<Float> { borrowedInputs ?? UnsafePointer(inputs) }
+    /// The batch standardized by the network's ``Standardizer`` (capacity x inputs), when the
+    /// network has one; nil otherwise.
+    let standardizedInputs: UnsafeMutablePointer<Float>?
+    /// Whether the current forward pass wrote ``standardizedInputs`` (set at its start).
+    private var readsStandardizedInputs = false
+    /// Where the forward and backward passes read the batch (layer 0's input): its standardized
+    /// copy when the network standardizes, else the batch as loaded.
+    var batchInputs: UnsafePointer<Float> {
+        if readsStandardizedInputs, let standardizedInputs { return UnsafePointer(standardizedInputs) }
+        return loadedInputs
+    }
     let outputs: [UnsafeMutablePointer<Float>]
     let outputGradients: [UnsafeMutablePointer<Float>]
     let scratch: [UnsafeMutablePointer<Float>]
@@ -57,6 +68,7 @@ public final class Workspace {
             return p
         }
         inputs = floats(capacity * network.inputSize)
+        standardizedInputs = network.standardizer == nil ? nil : floats(capacity * network.inputSize)
         targets = floats(capacity * network.outputSize)
         outputs = network.kinds.map { floats(capacity * $0.outputSize) }
         outputGradients = network.kinds.map { floats(capacity * $0.outputSize) }
@@ -68,6 +80,19 @@ public final class Workspace {
 
     deinit {
         for p in allocations { p.deallocate() }
+    }
+
+    /// Starts a forward pass on the first `rows` rows of the batch: with a standardizer, writes
+    /// the standardized rows to ``standardizedInputs``, which the passes then read; without one,
+    /// the passes read the batch as loaded.
+    ///
+    /// - Precondition: the workspace was made for a network with a standardizer when one is given.
+    func prepareBatchInputs(_ standardizer: Standardizer?, rows: Int) {
+        readsStandardizedInputs = false
+        guard let standardizer else { return }
+        guard let standardizedInputs else { preconditionFailure("Workspace: made for a network without a standardizer") }
+        standardizer.standardize(loadedInputs, rows: rows, into: standardizedInputs)
+        readsStandardizedInputs = true
     }
 
     /// Runs `body` with the passes reading their inputs from `rows` (row-major, the network's
@@ -92,7 +117,8 @@ public final class Workspace {
 
     /// Whether these buffers fit `network` and a batch of `rows` rows.
     public func fits(_ network: Network, rows: Int) -> Bool {
-        guard rows <= capacity && arenaCount == network.arena.count && specifications.count == network.kinds.count else { return false }
+        guard rows <= capacity && arenaCount == network.arena.count && specifications.count == network.kinds.count
+                && (network.standardizer == nil || standardizedInputs != nil) else { return false }
         // An index loop: `zip` over an array of existentials instantiates tuple metadata on its
         // first use, a heap allocation inside the second training step.
         for l in specifications.indices where specifications[l] != network.kinds[l].specification { return false }
