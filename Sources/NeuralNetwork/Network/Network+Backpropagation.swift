@@ -1,7 +1,7 @@
 /// The batched forward and backward passes, over a ``Workspace``.
 ///
 /// Forward, per layer: one GEMM Z^l = A^{l-1} (W^l)^T (call site "forward", `transB =
-/// .transposed`), then bias and activation in one pass. Backward, as DESIGN.md writes the four
+/// .transposed`), then bias and activation in one pass. Backward, as docs/DESIGN.md writes the four
 /// equations for a batch of n samples (Delta holds per-sample errors; the 1/n of the mean loss
 /// enters as the GEMM's alpha):
 ///
