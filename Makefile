@@ -64,12 +64,12 @@ test-notraits: deps
 	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
 
 ## The DocC documentation of the two libraries (swift-docc-plugin) in $(DOCS)/; any warning
-## (of docc, of the plugin or of the build behind it) fails it.
+## (of docc, of the plugin or of the build behind it) fails it: the last line counts them.
 DOCS := .build-docs
 docs: deps
 	@mkdir -p $(DOCS)
 	swift package --allow-writing-to-directory $(DOCS) generate-documentation --target LinearAlgebra --target NeuralNetwork \
-	  --enable-experimental-combined-documentation --output-path $(DOCS)/SwiftMLP.doccarchive --warnings-as-errors 2>&1 | tee $(DOCS).log
+	  --enable-experimental-combined-documentation --output-path $(DOCS)/SwiftMLP.doccarchive 2>&1 | tee $(DOCS).log
 	@warnings=$$(grep -c "warning:" $(DOCS).log || true); echo "docs: $$warnings warnings"; test "$$warnings" -eq 0
 
 ## The catalogs' pictures, drawn by the package itself (Sources/DocumentationFigures) into their Resources folders.

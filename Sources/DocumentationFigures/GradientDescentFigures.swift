@@ -29,10 +29,10 @@ enum GradientDescentFigures {
         return Figure(name: "gradient-descent-steps.svg", svg: chart.svg())
     }
 
-    /// The mean training loss per epoch of a 2-32-32-2 tanh network on the two spirals.
+    /// The mean training loss per epoch of a 2-32-32-2 ReLU network on the two spirals.
     static func optimizers() throws -> Figure {
         let data = Dataset.twoSpirals(count: 1000, seed: 1)
-        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .tanh, outputActivation: .softmax,
+        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, seed: 1)
         let rules: [any Optimizer] = [try SGD(learningRate: 0.1), try Momentum(learningRate: 0.05), try Nesterov(learningRate: 0.05),
                                       try RMSProp(learningRate: 0.003), try Adam(learningRate: 0.01)]
@@ -41,7 +41,7 @@ enum GradientDescentFigures {
             return LineChart.Series(name: String("\(rule)".prefix { $0 != "(" }) + " \(rule.learningRate)",
                                     points: history.epochs.map { (Double($0.epoch), $0.trainingLoss) }, markers: false)
         }
-        let chart = LineChart(title: "Two spirals, 2-32-32-2 tanh, batch 32: training loss per epoch", xLabel: "epoch",
+        let chart = LineChart(title: "Two spirals, 2-32-32-2 ReLU, batch 32: training loss per epoch", xLabel: "epoch",
                               yLabel: "cross-entropy", series: series)
         return Figure(name: "optimizers.svg", svg: chart.svg())
     }

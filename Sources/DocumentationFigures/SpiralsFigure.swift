@@ -1,7 +1,7 @@
 import NeuralNetwork
 import SVGChart
 
-/// What the app of "Depending on the package" learns: the decision regions of a 2-32-32-2 tanh
+/// What the app of "Depending on the package" learns: the decision regions of a 2-32-32-2 ReLU
 /// network trained with Adam on 800 of the two spirals' 1000 points (the held-out 200 drawn).
 enum SpiralsFigure {
     static func draw() throws -> [Figure] {
@@ -10,7 +10,7 @@ enum SpiralsFigure {
         var generator = SeededGenerator(seed: 2)
         generator.shuffle(&order)
         let training = data.subset(order[..<800]), test = data.subset(order[800...])
-        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .tanh, outputActivation: .softmax,
+        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, seed: 1)
         let trainer = try Trainer(network: network, optimizer: try Adam(learningRate: 0.01), backend: ReferenceBackend(),
                                   options: TrainingOptions(batchSize: 32, epochs: 60))

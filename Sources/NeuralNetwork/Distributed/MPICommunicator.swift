@@ -22,7 +22,7 @@ import Darwin
 ///
 /// A peer that stops answering without dying (its host's network gone) would keep the others in a
 /// collective for as long as TCP takes to give up; with a `timeout`, each collective that waits
-/// longer ends this rank with a clear error instead (``CollectiveWatchdog``).
+/// longer ends this rank with a clear error instead (`CollectiveWatchdog`).
 ///
 /// A process initialises MPI once: make one communicator, and call ``finalize()`` at the end of
 /// a successful run (a process that exits without it is reported by mpirun as failed, which is

@@ -212,7 +212,7 @@ extension Network {
 }
 
 /// Everything one backpropagation step computed, layer by layer (see
-/// ``Network/backpropagationTrace(inputs:targets:backend:)``).
+/// ``Network/backpropagationTrace(inputs:targets:backend:random:)``).
 public struct BackpropagationTrace: Sendable, Equatable {
     /// The mean loss over the batch before the step.
     public var loss: Float
@@ -254,7 +254,7 @@ public struct ParameterGradient: Sendable, Equatable {
 
 extension BackpropagationTrace {
     /// How far this trace is from `reference`, layer by layer and equation by equation, each as
-    /// ``maxRelativeDifference(_:_:)`` (normwise, against the reference): the check behind
+    /// LinearAlgebra's `maxRelativeDifference(_:_:)` (normwise, against the reference): the check behind
     /// `mlp train --verify` when two backends run the same step.
     ///
     /// - Precondition: both traces come from the same network and batch.

@@ -18,7 +18,7 @@ struct BackpropagationArticleTests {
         // (1) Delta^L = A^L - Y, softmax and cross-entropy fused
         let deltaL = Matrix(rows: 2, columns: 2, elements: zip(trace.output.elements, y.elements).map { $0 - $1 })
         // (2) Delta^l = (Delta^{l+1} W^{l+1}) (.) g'(Z^l)
-        let propagated = backend.multiply(deltaL, w2)
+        let propagated = backend.multiply(deltaL, .none, w2)
         let delta1 = Matrix(rows: 2, columns: 4, elements: zip(propagated.elements, trace.layers[0].preactivation.elements)
             .map { $0 * Activation.tanh.derivative($1) })
         // (3) dC/dW^l = (Delta^l)^T A^{l-1} / n, the 1/n as the product's alpha

@@ -17,7 +17,7 @@ struct GradientDescentArticleTests {
 
     @Test func miniBatchesOnTwoSpirals() throws {
         let data = Dataset.twoSpirals(count: 1000, seed: 1)
-        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .tanh, outputActivation: .softmax,
+        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, seed: 1)
         let trainer = try Trainer(network: network, optimizer: try Adam(learningRate: 0.01), backend: SwiftBackend(),
                                   options: TrainingOptions(batchSize: 32, epochs: 50))

@@ -10,7 +10,7 @@ let test = data.subset(order[800...])
 
 // A network, a backend and a trainer.
 let backend = try BackendKind.auto.make(threads: 2)
-let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .tanh, outputActivation: .softmax,
+let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
                           loss: .crossEntropy, seed: 1)
 let trainer = try Trainer(network: network, optimizer: try Adam(learningRate: 0.01), backend: backend,
                           options: TrainingOptions(batchSize: 32, epochs: 60))
