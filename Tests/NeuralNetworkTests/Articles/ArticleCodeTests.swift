@@ -74,7 +74,7 @@ struct ArticleCodeTests {
     @Test func everySwiftBlockIsCodeThatRuns() throws {
         let sources = (Self.files(under: "Tests", suffix: ".swift") + Self.files(under: "Sources", suffix: ".swift")
             + Self.files(under: "Examples", suffix: ".swift"))
-            .map { normalized(try! String(contentsOf: $0, encoding: .utf8).components(separatedBy: "\n")) }
+            .map { Self.normalized(try! String(contentsOf: $0, encoding: .utf8).components(separatedBy: "\n")) }
         let articles = Self.articles
         #expect(articles.count >= 10, "found only \(articles.count) pages in the catalogs under \(Self.root.path)/Sources")
         var checked = 0

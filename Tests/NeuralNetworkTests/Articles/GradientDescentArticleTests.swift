@@ -20,7 +20,7 @@ struct GradientDescentArticleTests {
         let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, seed: 1)
         let trainer = try Trainer(network: network, optimizer: try Adam(learningRate: 0.01), backend: SwiftBackend(),
-                                  options: TrainingOptions(batchSize: 32, epochs: 50))
+                                  options: TrainingOptions(batchSize: 32, epochs: 30))
         let history = try trainer.train(on: data)
         let evaluation = try trainer.network.evaluate(data, backend: SwiftBackend())
         #expect(history.epochs.last!.trainingLoss < history.epochs.first!.trainingLoss / 4)
