@@ -20,7 +20,7 @@ MPI := .build-mpi
 # Open MPI for the data-parallel tests: installed by `make deps-mpi` when missing.
 APT_MPI_PACKAGES := libopenmpi-dev openmpi-bin iproute2
 
-.PHONY: peers-env bench-infer bench-consumer bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed bench-hosts clean
+.PHONY: docs figures example peers-env bench-infer bench-consumer bench-train calibrate bench-overhead bench-peers test-alloc sanitize soak fuzz test-start test-v3 test-native deps deps-data deps-mpi build test test-default test-notraits test-mpi run bench bench-distributed bench-hosts clean
 
 ## Install the missing Debian packages (no-op elsewhere or when all are there).
 deps:
@@ -63,6 +63,25 @@ test-notraits: deps
 	@if ldd $(NOTRAITS)/debug/SwiftMLPPackageTests.xctest | grep -i openblas; then \
 	  echo "error: the trait-less build links OpenBLAS"; exit 1; \
 	else echo "trait-less test binary: no OpenBLAS among its libraries (ldd)"; fi
+
+## The DocC documentation of the two libraries (swift-docc-plugin) in $(DOCS)/; any warning
+## (of docc, of the plugin or of the build behind it) fails it: the last line counts them.
+DOCS := .build-docs
+docs: deps
+	@mkdir -p $(DOCS)
+	swift package --allow-writing-to-directory $(DOCS) generate-documentation --target LinearAlgebra --target NeuralNetwork \
+	  --enable-experimental-combined-documentation --output-path $(DOCS)/SwiftMLP.doccarchive 2>&1 | tee $(DOCS).log
+	@warnings=$$(grep -c "warning:" $(DOCS).log || true); echo "docs: $$warnings warnings"; test "$$warnings" -eq 0
+
+## The catalogs' pictures, drawn by the package itself (Sources/DocumentationFigures) into their Resources folders.
+figures: deps
+	swift run DocumentationFigures $(CURDIR)
+
+## The app of the DocC article "Depending on the package" (Examples/SpiralsApp), built and run the
+## way a user builds it: its manifest names this package by the path ../SwiftMLP, here a link to this checkout.
+example: deps
+	ln -sfn .. Examples/SwiftMLP
+	swift run --package-path Examples/SpiralsApp --scratch-path .build-example SpiralsApp .build-example/spirals.safetensors
 
 FASHION_MNIST := /usr/share/datasets/fashion-mnist
 TRAIN_FASHION := --data $(FASHION_MNIST) --layers 784,256,128,10 --activation relu --normalization batch --dropout 0.2 \
@@ -161,4 +180,4 @@ fuzz:
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI) .build-v3 .build-native .build-fuzz .build-asan .build-tsan .build-release
+	rm -rf .build $(NOTRAITS) $(MPI) $(DOCS) .build-example .build-v3 .build-native .build-fuzz .build-asan .build-tsan .build-release

@@ -28,6 +28,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // `make docs`: `swift package generate-documentation` (DocC); no target links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: - System libraries (no Swift API of their own)
@@ -105,6 +107,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/MLPBench"
+        ),
+        // Draws the DocC catalogs' pictures into their Resources folders (`make figures`).
+        .executableTarget(
+            name: "DocumentationFigures",
+            dependencies: ["NeuralNetwork", "SVGChart"]
         ),
         // Counts heap allocations (it defines malloc & co.): linked only by mlp-bench and the NeuralNetwork tests.
         .target(name: "MallocCounter", path: "Benchmarks/MallocCounter"),

@@ -6,9 +6,9 @@ import COpenBLAS
 /// Compiled in only with the package trait `OpenBLAS` (on by default).
 ///
 /// **Threads.** OpenBLAS's own threading is kept off (its global thread count at 1): a product
-/// of at least ``inlineLimit`` multiply-adds is cut into ``threads`` bands of C as
-/// ``SwiftBackend`` cuts it (``ThreadSplit``, in whole 16-row or 16-column tiles), and each band
-/// is one single-threaded `cblas_sgemm` on a thread of ``GEMMThreadPool``, the pool the Swift
+/// of at least `inlineLimit` multiply-adds is cut into ``threads`` bands of C as
+/// ``SwiftBackend`` cuts it (`ThreadSplit`, in whole 16-row or 16-column tiles), and each band
+/// is one single-threaded `cblas_sgemm` on a thread of `GEMMThreadPool`, the pool the Swift
 /// kernel and the elementwise passes use. So both backends share one set of threads and never
 /// oversubscribe the cores, and a call allocates nothing. Measured against OpenBLAS's own
 /// threaded driver (0.3.21, 2 threads, `mlp-bench train`): batch-32 training step 253 against

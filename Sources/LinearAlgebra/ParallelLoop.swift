@@ -1,5 +1,5 @@
 /// Splits a loop over `0..<count` into contiguous chunks run on the threads of the Swift GEMM
-/// (``GEMMThreadPool``), for elementwise passes that should use the same threads as the
+/// (`GEMMThreadPool`), for elementwise passes that should use the same threads as the
 /// products around them.
 ///
 /// Chunk `part` of `parts` is `part * count / parts ..< (part + 1) * count / parts`, so with the

@@ -1,26 +1,26 @@
 import Dispatch
 
-/// GEMM in pure Swift, built from BLIS parts: packing (``GEMMPacking``), an MR x NR SIMD
-/// micro-kernel (``GEMMMicroKernel``) and the five blocking loops around it (``GEMMBlocking``),
+/// GEMM in pure Swift, built from BLIS parts: packing (`GEMMPacking`), an MR x NR SIMD
+/// micro-kernel (`GEMMMicroKernel`) and the five blocking loops around it (`GEMMBlocking`),
 /// with the product split over threads.
 ///
 /// ## Threads
 ///
 /// C is cut into exactly ``threads`` disjoint parts, either bands of rows (whole MR tiles) or
 /// bands of columns (whole NR tiles), whichever leaves the busiest thread the least work,
-/// packing included (see ``ThreadSplit``). Each part is an independent product on its own thread
-/// (``GEMMThreadPool``: the caller and `threads - 1` workers) with its own packing buffers (those
-/// of its part index, ``GEMMPartWorkspaces``, so repeated products allocate nothing); the parts share no
+/// packing included (see `ThreadSplit`). Each part is an independent product on its own thread
+/// (`GEMMThreadPool`: the caller and `threads - 1` workers) with its own packing buffers (those
+/// of its part index, `GEMMPartWorkspaces`, so repeated products allocate nothing); the parts share no
 /// writable memory, so no synchronisation is needed beyond the join. A thread packs the
 /// operand it shares with the others again (A for column bands, B for row bands): O(mk) or
 /// O(kn) extra copies against O(mnk / threads) multiply-adds. With `threads == 1`, or for
-/// products below ``defaultInlineLimit`` multiply-adds (where a dispatch costs more than it saves),
+/// products below `defaultInlineLimit` multiply-adds (where a dispatch costs more than it saves),
 /// everything runs inline on the caller's thread.
 ///
 /// ## Few rows
 ///
-/// A product C = A B^T of at most ``GEMMDotKernel/rowLimit`` rows (a layer's forward product on
-/// a small batch) skips packing: dot products along the rows of B as stored (``GEMMDotKernel``).
+/// A product C = A B^T of at most `GEMMDotKernel.rowLimit` rows (a layer's forward product on
+/// a small batch) skips packing: dot products along the rows of B as stored (`GEMMDotKernel`).
 public struct SwiftBackend: GEMMBackend {
     public let threads: Int
 

@@ -9,7 +9,7 @@ import Testing
         }
     }
 
-    /// The flags of DESIGN.md's command-line contract, which scripts rely on, all exist.
+    /// The flags of docs/DESIGN.md's command-line contract, which scripts rely on, all exist.
     @Test func trainHelpListsTheContractFlags() throws {
         let run = try runTool(["train", "--help"])
         #expect(run.exitStatus == 0)

@@ -27,7 +27,7 @@ import Darwin
 /// link to one of those or to nothing, and any file this process has read as an input while
 /// ``protectsInputs`` is on (a run's `--save` equal to its `--data`). On any failure the
 /// temporary file is removed and the destination is untouched; temporary files left by a
-/// killed writer are removed by the next write to the same path (``removeStaleTemporaryFiles``).
+/// killed writer are removed by the next write to the same path (`removeStaleTemporaryFiles`).
 public enum BinaryFile {
     /// The bytes of the regular file at `path`.
     ///

@@ -9,7 +9,7 @@ import RealModule
 /// where C is the mean loss over the batch evaluated by an independent `Double` forward pass
 /// (each layer kind's ``Layer/referenceForward(_:values:context:)``: no GEMM, no workspace, no
 /// fusion). The backprop gradient comes from
-/// ``Network/backpropagationTrace(inputs:targets:backend:)`` in `Float` with the given
+/// ``Network/backpropagationTrace(inputs:targets:backend:random:)`` in `Float` with the given
 /// backend. Per tensor the error is normwise relative:
 ///
 ///     max_i |numeric_i - backprop_i| / max(max_i |numeric_i|, max_i |backprop_i|, 1e-12)
@@ -51,7 +51,12 @@ public enum GradientCheck {
     /// both computations).
     ///
     /// - Parameters:
-    ///   - step: h of the central difference, in `Double`.
+    ///   - network: the network whose gradients are checked (not changed).
+    ///   - inputs: the batch, one sample per row.
+    ///   - targets: the batch's targets, one row per sample.
+    ///   - backend: the backend of the backpropagation being checked.
+    ///   - h: the step of the central difference (argument label `step`), in `Double`.
+    ///   - random: the stream that keys Dropout's masks in both computations.
     /// - Throws: ``NetworkError/dataShape(what:expected:got:)`` when the batch does not fit.
     public static func check(_ network: Network, inputs: Matrix, targets: Matrix, backend: any GEMMBackend,
                              step h: Double = 1e-5, random: RandomStream = RandomStream(seed: 0, step: 1)) throws(NetworkError) -> Report {

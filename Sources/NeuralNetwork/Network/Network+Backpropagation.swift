@@ -1,7 +1,7 @@
 /// The batched forward and backward passes, over a ``Workspace``.
 ///
 /// Forward, per layer: one GEMM Z^l = A^{l-1} (W^l)^T (call site "forward", `transB =
-/// .transposed`), then bias and activation in one pass. Backward, as DESIGN.md writes the four
+/// .transposed`), then bias and activation in one pass. Backward, as docs/DESIGN.md writes the four
 /// equations for a batch of n samples (Delta holds per-sample errors; the 1/n of the mean loss
 /// enters as the GEMM's alpha):
 ///
@@ -175,7 +175,7 @@ extension Network {
 }
 
 /// Everything one backpropagation step computed, layer by layer (see
-/// ``Network/backpropagationTrace(inputs:targets:backend:)``).
+/// ``Network/backpropagationTrace(inputs:targets:backend:random:)``).
 public struct BackpropagationTrace: Sendable, Equatable {
     /// The mean loss over the batch before the step.
     public var loss: Float
@@ -217,7 +217,7 @@ public struct ParameterGradient: Sendable, Equatable {
 
 extension BackpropagationTrace {
     /// How far this trace is from `reference`, layer by layer and equation by equation, each as
-    /// ``maxRelativeDifference(_:_:)`` (normwise, against the reference): the check behind
+    /// LinearAlgebra's `maxRelativeDifference(_:_:)` (normwise, against the reference): the check behind
     /// `mlp train --verify` when two backends run the same step.
     ///
     /// - Precondition: both traces come from the same network and batch.

@@ -83,8 +83,9 @@ extension Network {
     /// The network stored in `file`.
     ///
     /// - Parameters:
+    ///   - file: the safetensors file as read.
     ///   - fileName: the file's name, for messages.
-    ///   - architecture: what the layers are; nil takes it from the file's metadata. When both
+    ///   - given: what the layers are (argument label `architecture`); nil takes it from the file's metadata. When both
     ///     exist, the given one wins and the tensors must fit it.
     /// - Throws: ``ModelFileError`` naming the file and the tensor or metadata that is wrong.
     public init(safeTensors file: SafeTensors, fileName: String, architecture given: Architecture? = nil) throws(ModelFileError) {

@@ -9,9 +9,9 @@
 /// | `outputGradients[l]` | capacity x outputSize_l | dC_s/dA^l, per sample; the layer may turn it into its Delta in place |
 /// | `scratch[l]` | capacity x scratchWidth_l | what the layer keeps from forward for backward (Dense: Z) |
 ///
-/// plus the batch itself (`inputs`, `targets`) and ``gradients``, the mean gradients over the
+/// plus the batch itself (`inputs`, `targets`) and `gradients`, the mean gradients over the
 /// batch in the layout of the network's ``ParameterArena``, followed by three floats the
-/// ``GradientExchange`` uses. A smaller batch (the last one of an epoch) uses the leading rows
+/// `GradientExchange` uses. A smaller batch (the last one of an epoch) uses the leading rows
 /// of the same buffers, so after the first step nothing is allocated. The buffers are raw
 /// memory owned by this object and freed with it; a workspace is used by one thread at a time
 /// and is therefore not `Sendable`.

@@ -67,7 +67,7 @@ public struct Adam: Optimizer {
         step.biasCorrections = adamBiasCorrections(t: step.count, beta1: beta1, beta2: beta2)
     }
 
-    /// The rule over a tensor on the step's threads (``AdamPass``; the same values as the scalar rule).
+    /// The rule over a tensor on the step's threads (`AdamPass`; the same values as the scalar rule).
     public func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafePointer<Float>,
                        states: UnsafeMutablePointer<Float>, step: OptimizationStep) {
         let decay: AdamPass.Decay = !step.weightDecayApplies ? .none

@@ -23,7 +23,7 @@ public struct TrainingOptions: Sendable, Hashable {
     /// The learning rate per epoch, scaling the optimizer's base rate.
     public var schedule: LearningRateSchedule
     /// With several ranks: the size in bytes at which the gradients are cut into buckets that are
-    /// sent while the backward pass goes on (``GradientExchange``); nil sends them all in one
+    /// sent while the backward pass goes on (`GradientExchange`); nil sends them all in one
     /// allreduce after the backward pass. Either way the sums are the same.
     public var allreduceBucketBytes: Int?
 
@@ -129,7 +129,7 @@ public final class Trainer<O: Optimizer> {
     public var generator: SeededGenerator
     /// The ranks training together (one, ``SingleProcessCommunicator``, unless given): with
     /// several, each rank steps on its ``Communicator/share(of:)`` of every global batch and
-    /// the gradients are averaged over the global batch (``GradientExchange``) before the update.
+    /// the gradients are averaged over the global batch (`GradientExchange`) before the update.
     public let communicator: any Communicator
     private let exchange: GradientExchange?
     /// Allreduces per step with several ranks: the buckets cut by
@@ -253,6 +253,7 @@ public final class Trainer<O: Optimizer> {
     /// shuffled from the seed or in file order, the last smaller batch included.
     ///
     /// - Parameters:
+    ///   - dataset: the samples to train on (and to hold the validation part out of).
     ///   - onBatch: called after every batch (loss, accuracy, samples/s).
     ///   - onEpoch: called after every epoch with its summary.
     /// - Throws: ``TrainingError/nonFiniteLoss(epoch:batch:loss:)`` naming epoch and batch when the
