@@ -43,6 +43,11 @@ public struct AutoBackend: GEMMBackend {
         #endif
     }
 
+    /// ``GEMMBackend/gemmKernel(_:site:)``.
+    ///
+    /// - Parameters:
+    ///   - p: the product's sizes, scalars, transposes and matrices.
+    ///   - site: where the product is called from.
     public func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
         #if OpenBLAS
         if choice(transA: p.transA, transB: p.transB, m: p.m, n: p.n, k: p.k) == .openblas {

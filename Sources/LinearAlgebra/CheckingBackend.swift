@@ -34,6 +34,11 @@ public final class CheckingBackend: GEMMBackend {
     /// Forgets every record.
     public func reset() { records.withLock { $0.removeAll() } }
 
+    /// ``GEMMBackend/gemmKernel(_:site:)``.
+    ///
+    /// - Parameters:
+    ///   - p: the product's sizes, scalars, transposes and matrices.
+    ///   - site: where the product is called from.
     public func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
         let m = p.m, n = p.n
         var scratch = [Float](repeating: 0, count: m * n)

@@ -24,8 +24,10 @@ public protocol GEMMBackend: Sendable {
 
     /// C <- alpha op(A) op(B) + beta C for `m, n, k >= 1` and already validated leading dimensions.
     ///
-    /// - Parameter site: where the product is called from (only ``CheckingBackend`` and
-    ///   profilers look at it).
+    /// - Parameters:
+    ///   - operands: the product's sizes, scalars, transposes and matrices.
+    ///   - site: where the product is called from (only ``CheckingBackend`` and profilers look
+    ///     at it).
     func gemmKernel(_ operands: GEMMOperands, site: GEMMCallSite)
 }
 

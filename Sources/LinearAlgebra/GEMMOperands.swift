@@ -1,7 +1,7 @@
 /// The operands of one GEMM call, C <- alpha op(A) op(B) + beta C, as a backend receives them
 /// in ``GEMMBackend/gemmKernel(_:site:)``: op(A) is m x k, op(B) k x n, C m x n, each row-major
 /// with its leading dimension (see ``GEMMBackend``). It is also what a threaded product hands to
-/// the part that computes one band of C (``band(_:of:)``).
+/// the part that computes one band of C (`band(_:of:)`).
 public struct GEMMOperands {
     public let transA: Transpose, transB: Transpose
     public let m: Int, n: Int, k: Int

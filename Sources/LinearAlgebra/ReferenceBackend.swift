@@ -10,6 +10,11 @@ public struct ReferenceBackend: GEMMBackend {
     public var name: String { "reference" }
     public var threads: Int { 1 }
 
+    /// ``GEMMBackend/gemmKernel(_:site:)``.
+    ///
+    /// - Parameters:
+    ///   - p: the product's sizes, scalars, transposes and matrices.
+    ///   - site: where the product is called from.
     public func gemmKernel(_ p: GEMMOperands, site: GEMMCallSite) {
         let (transA, transB, m, n, k, alpha, beta) = (p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.beta)
         let (a, lda, b, ldb, c, ldc) = (p.a, p.lda, p.b, p.ldb, p.c, p.ldc)

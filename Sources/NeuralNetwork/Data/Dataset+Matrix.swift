@@ -7,9 +7,9 @@ extension Dataset {
     /// A data set of class labels: row i of `features` is sample i, `labels[i]` its class, one
     /// of `classCount` classes (nil: the largest label plus 1).
     ///
-    /// - Throws: ``DatasetError/rowMismatch(features:targets:)`` when there are not as many labels
-    ///   as rows, ``DatasetError/labelOutOfRange(index:label:classCount:)`` naming the first bad
-    ///   label, ``DatasetError/invalidClassCount(_:)`` for a class count below 1 (no labels and
+    /// - Throws: `DatasetError/rowMismatch(features:targets:)` when there are not as many labels
+    ///   as rows, `DatasetError/labelOutOfRange(index:label:classCount:)` naming the first bad
+    ///   label, `DatasetError/invalidClassCount(_:)` for a class count below 1 (no labels and
     ///   no class count given included).
     public init(features: Matrix, labels: [Int32], classCount: Int? = nil) throws(DatasetError) {
         guard labels.count == features.rows else { throw .rowMismatch(features: features.rows, targets: labels.count) }
@@ -21,7 +21,7 @@ extension Dataset {
     /// A data set of real-valued targets (regression): row i of `features` and of `targets` is
     /// sample i. A `targets` matrix with no columns makes a set for prediction only.
     ///
-    /// - Throws: ``DatasetError/rowMismatch(features:targets:)`` when the row counts differ.
+    /// - Throws: `DatasetError/rowMismatch(features:targets:)` when the row counts differ.
     public init(features: Matrix, targets: Matrix) throws(DatasetError) {
         guard targets.rows == features.rows else { throw .rowMismatch(features: features.rows, targets: targets.rows) }
         try self.init(count: features.rows, featureCount: features.columns, features: .floats(features.elements),
@@ -53,8 +53,8 @@ extension Matrix {
     ///
     ///     Matrix(oneHot: [2, 0], classCount: 3)  ==  [[0, 0, 1], [1, 0, 0]]
     ///
-    /// - Throws: ``DatasetError/invalidClassCount(_:)`` for a class count below 1,
-    ///   ``DatasetError/labelOutOfRange(index:label:classCount:)`` naming the first label outside
+    /// - Throws: `DatasetError/invalidClassCount(_:)` for a class count below 1,
+    ///   `DatasetError/labelOutOfRange(index:label:classCount:)` naming the first label outside
     ///   `0..<classCount`.
     public init(oneHot labels: [Int32], classCount: Int) throws(DatasetError) {
         guard classCount >= 1 else { throw .invalidClassCount(classCount) }

@@ -3,7 +3,7 @@ extension Dataset {
     /// `train_test_split(shuffle=True)`; with `stratified`, as its `stratify=y`.
     ///
     /// The samples are put in an order drawn from `seed` (``SeededGenerator/shuffle(_:)``);
-    /// the validation set takes v = ``validationCount(fraction:)`` = round(`fraction` * count) of
+    /// the validation set takes v = `validationCount(fraction:)` = round(`fraction` * count) of
     /// them, the training set the rest, each in that drawn order. Without stratification they are
     /// the first v of the order. Stratified, class c (n_c samples) gives its first v_c samples in
     /// the order, where v_c is n_c v / count rounded by largest remainders (the v_c sum to v; each
@@ -11,8 +11,8 @@ extension Dataset {
     /// proportions. The same data and seed give the same split on every machine; scikit-learn
     /// draws other rows.
     ///
-    /// - Throws: ``DatasetError/invalidFraction(_:)`` for a fraction outside [0, 1),
-    ///   ``DatasetError/stratifyNeedsLabels`` for a stratified split of real-valued targets.
+    /// - Throws: `DatasetError/invalidFraction(_:)` for a fraction outside [0, 1),
+    ///   `DatasetError/stratifyNeedsLabels` for a stratified split of real-valued targets.
     public func shuffledSplit(validationFraction fraction: Double, seed: UInt64,
                               stratified: Bool = false) throws(DatasetError) -> (training: Dataset, validation: Dataset) {
         guard fraction >= 0 && fraction < 1 else { throw .invalidFraction(fraction) }

@@ -26,8 +26,8 @@ public struct Standardizer: Sendable, Equatable {
 
     /// A standardizer with given statistics (one read from a file, or fitted elsewhere).
     ///
-    /// - Throws: ``DatasetError/featureCount(expected:got:)`` when the counts differ,
-    ///   ``DatasetError/invalidStatistic(what:feature:value:)`` for a mean that is not finite or
+    /// - Throws: `DatasetError/featureCount(expected:got:)` when the counts differ,
+    ///   `DatasetError/invalidStatistic(what:feature:value:)` for a mean that is not finite or
     ///   a scale that is not a finite number > 0.
     public init(mean: [Float], scale: [Float]) throws(DatasetError) {
         guard scale.count == mean.count else { throw .featureCount(expected: mean.count, got: scale.count) }
@@ -41,8 +41,8 @@ public struct Standardizer: Sendable, Equatable {
 
     /// Fitted to every sample of `dataset`.
     ///
-    /// - Throws: ``DatasetError/noSamples`` for an empty set;
-    ///   ``DatasetError/invalidStatistic(what:feature:value:)`` when a feature holds values that
+    /// - Throws: `DatasetError/noSamples` for an empty set;
+    ///   `DatasetError/invalidStatistic(what:feature:value:)` when a feature holds values that
     ///   are not finite (or so large that the deviation overflows `Float`).
     public init(fittedTo dataset: Dataset) throws(DatasetError) {
         try self.init(fittedTo: dataset, samples: 0..<dataset.count)
@@ -51,7 +51,7 @@ public struct Standardizer: Sendable, Equatable {
     /// Fitted to the samples `samples` of `dataset` only (the training rows, never the
     /// validation or test rows).
     ///
-    /// - Throws: as fitting to a whole data set: ``DatasetError/noSamples``, ``DatasetError/invalidStatistic(what:feature:value:)``.
+    /// - Throws: as fitting to a whole data set: `DatasetError/noSamples`, `DatasetError/invalidStatistic(what:feature:value:)`.
     public init<Samples: Collection<Int>>(fittedTo dataset: Dataset, samples: Samples) throws(DatasetError) {
         guard !samples.isEmpty else { throw .noSamples }
         let width = dataset.featureCount, n = Double(samples.count)
@@ -83,14 +83,14 @@ public struct Standardizer: Sendable, Equatable {
 
     /// Fitted to the rows of `features`.
     ///
-    /// - Throws: as fitting to a whole data set: ``DatasetError/noSamples``, ``DatasetError/invalidStatistic(what:feature:value:)``.
+    /// - Throws: as fitting to a whole data set: `DatasetError/noSamples`, `DatasetError/invalidStatistic(what:feature:value:)`.
     public init(fittedTo features: Matrix) throws(DatasetError) {
         try self.init(fittedTo: try Dataset(features: features, targets: Matrix(rows: features.rows, columns: 0)))
     }
 
     /// (x - mean) / scale of every row of `features`.
     ///
-    /// - Throws: ``DatasetError/featureCount(expected:got:)`` when the width is not ``featureCount``.
+    /// - Throws: `DatasetError/featureCount(expected:got:)` when the width is not ``featureCount``.
     public func standardized(_ features: Matrix) throws(DatasetError) -> Matrix {
         guard features.columns == featureCount else { throw .featureCount(expected: featureCount, got: features.columns) }
         var result = Matrix(rows: features.rows, columns: features.columns)
@@ -106,7 +106,7 @@ public struct Standardizer: Sendable, Equatable {
 
     /// `dataset` with standardized features (stored as floats) and the same targets.
     ///
-    /// - Throws: ``DatasetError/featureCount(expected:got:)`` when the width is not ``featureCount``.
+    /// - Throws: `DatasetError/featureCount(expected:got:)` when the width is not ``featureCount``.
     public func standardized(_ dataset: Dataset) throws(DatasetError) -> Dataset {
         let features = try standardized(dataset.featureMatrix)
         return try Dataset(count: dataset.count, featureCount: dataset.featureCount, features: .floats(features.elements),
