@@ -17,13 +17,7 @@ struct InferBenchmark: ParsableCommand {
         commandName: "infer",
         abstract: "Inference latency (median, p99) of the standard MLP per backend, batch size and thread count.")
 
-    @Option(help: ArgumentHelp("Backends, comma-separated (default: swift,openblas,auto as compiled).", valueName: "b,b,..."),
-            transform: { try parseList($0, BackendKind.init(rawValue:)) })
-    var backends: [BackendKind]?
-
-    @Option(help: ArgumentHelp("Thread counts, comma-separated (default: 1,2).", valueName: "t,t,..."),
-            transform: { try parseList($0, Int.init) })
-    var threads: [Int] = [1, 2]
+    @OptionGroup var selection: BackendSelection
 
     @Option(help: ArgumentHelp("Batch sizes (default: 1,8,64,1024).", valueName: "n,n,..."),
             transform: { try parseList($0, Int.init) })
@@ -36,10 +30,8 @@ struct InferBenchmark: ParsableCommand {
     var json: String?
 
     func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads: every count must be >= 1") }
         guard batches.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batches: every size must be >= 1") }
         guard calls >= 1 else { throw ValidationError("--calls must be at least 1") }
-        for kind in backends ?? [] where !kind.isAvailable { throw ValidationError(BackendError.notCompiled(kind).description) }
     }
 
     /// One row of the report.
@@ -54,7 +46,7 @@ struct InferBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
+        let kinds = selection.kinds
         let network = try Network(sizes: [784, 256, 128, 10], hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, initializer: .heNormal, seed: 1)
         print("mlp-bench infer: 784-256-128-10 relu/softmax, predict into a kept workspace; kernel \(GEMMKernelKind.compiled)")
@@ -63,7 +55,7 @@ struct InferBenchmark: ParsableCommand {
         var records: [Record] = []
         var table = Table([("backend", .left), ("thr", .right), ("batch", .right), ("median us", .right),
                            ("p99 us", .right), ("samples/s", .right), ("vs reference", .right)])
-        for threadCount in threads {
+        for threadCount in selection.threads {
             let made = try kinds.map { try $0.make(threads: threadCount) }
             for batch in batches {
                 var inputs = Matrix(rows: batch, columns: 784)

@@ -26,13 +26,7 @@ struct TrainBenchmark: ParsableCommand {
         commandName: "train",
         abstract: "Time training steps, an epoch and inference of the standard MLP per backend and thread count.")
 
-    @Option(help: ArgumentHelp("Backends, comma-separated (default: swift,openblas,auto as compiled).", valueName: "b,b,..."),
-            transform: { try parseList($0, BackendKind.init(rawValue:)) })
-    var backends: [BackendKind]?
-
-    @Option(help: ArgumentHelp("Thread counts, comma-separated (default: 1,2).", valueName: "t,t,..."),
-            transform: { try parseList($0, Int.init) })
-    var threads: [Int] = [1, 2]
+    @OptionGroup var selection: BackendSelection
 
     @Option(help: ArgumentHelp("Batch sizes of the step timings (default: 32,128,256).", valueName: "n,n,..."),
             transform: { try parseList($0, Int.init) })
@@ -64,15 +58,13 @@ struct TrainBenchmark: ParsableCommand {
     static let inferenceBatch = 1024
 
     func validate() throws {
-        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads: every count must be >= 1") }
         guard batches.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batches: every size must be >= 1") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard competingLoad >= 0 else { throw ValidationError("--competing-load must be at least 0") }
-        for kind in backends ?? [] where !kind.isAvailable { throw ValidationError(BackendError.notCompiled(kind).description) }
     }
 
     func run() throws {
-        let kinds = backends ?? ([.swift, .openblas, .auto].filter(\.isAvailable))
+        let kinds = selection.kinds
         let load = try CompetingLoad.start(competingLoad)
         defer { load.stop() }
         if competingLoad > 0 { print("competing load: \(competingLoad) busy-looping processes, pids \(load.processIdentifiers)") }
@@ -82,7 +74,7 @@ struct TrainBenchmark: ParsableCommand {
         print("machine at start: \(machineState()); allocation counter \(mallocCounterIsActive() != 0 ? "active" : "NOT active")")
         var records: [TrainRecord] = []
         var states: [String] = []
-        for threadCount in threads {
+        for threadCount in selection.threads {
             let before = Int(coreRoundTripNanoseconds().rounded())
             let made = try kinds.map { try $0.make(threads: threadCount) }
             var rows = made.map { TrainRecord(backend: $0.name, threads: threadCount) }
