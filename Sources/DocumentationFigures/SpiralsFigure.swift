@@ -2,16 +2,15 @@ import NeuralNetwork
 import SVGChart
 
 /// What the app of "Depending on the package" learns: the decision regions of a 2-32-32-2 ReLU
-/// network trained with Adam on 800 of the two spirals' 1000 points (the held-out 200 drawn).
+/// network with standardised inputs, trained with Adam on 800 of the two spirals' 1000 points
+/// (the held-out 200 drawn).
 enum SpiralsFigure {
     static func draw() throws -> [Figure] {
         let data = Dataset.twoSpirals(count: 1000, seed: 1)
-        var order = Array(0..<data.count)
-        var generator = SeededGenerator(seed: 2)
-        generator.shuffle(&order)
-        let training = data.subset(order[..<800]), test = data.subset(order[800...])
-        let network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
+        let (training, test) = try data.shuffledSplit(validationFraction: 0.2, seed: 2, stratified: true)
+        var network = try Network(sizes: [2, 32, 32, 2], hiddenActivation: .relu, outputActivation: .softmax,
                                   loss: .crossEntropy, seed: 1)
+        try network.setStandardizer(try Standardizer(fittedTo: training))
         let trainer = try Trainer(network: network, optimizer: try Adam(learningRate: 0.01), backend: ReferenceBackend(),
                                   options: TrainingOptions(batchSize: 32, epochs: 60))
         try trainer.train(on: training)
@@ -26,8 +25,9 @@ enum SpiralsFigure {
             cells[index, 1] = Float(centre.y)
         }
         let classes = trainer.network.predictedClasses(outputs: try trainer.network.predict(cells, backend: ReferenceBackend()))
-        guard case .floats(let features) = test.features, let labels = test.labels else { return [] }
-        let points = (0..<test.count).map { (Double(features[2 * $0]), Double(features[2 * $0 + 1]), Int(labels[$0])) }
+        guard let labels = test.labels else { return [] }
+        let features = test.featureMatrix
+        let points = (0..<test.count).map { (Double(features[$0, 0]), Double(features[$0, 1]), Int(labels[$0])) }
         let chart = DecisionRegionChart(
             title: "Two spirals: 200 held-out points, test accuracy \(Double((accuracy * 1000).rounded()) / 1000)",
             xRange: range, yRange: range, gridClasses: classes.map(Int.init), resolution: resolution, points: points)
