@@ -31,6 +31,11 @@ SELF=$(readlink -f "$0")
 switch_ns() { echo "$PREFIX-sw"; }
 host_ns() { echo "$PREFIX-h$1"; }
 host_address() { echo "$SUBNET.$(($1 + 1))"; }
+# Each host's own temporary folder. Open MPI keeps its session folders under
+# $TMPDIR/ompi.HOSTNAME.UID, and every namespace has this machine's host name: with one shared
+# /tmp, a daemon creating its folder while another job (on the same or another test host)
+# removes the emptied parent dies silently, and mpirun waits for it forever.
+host_tmp() { echo "/tmp/$PREFIX-h$1.tmp"; }
 
 fail() { echo "test-hosts: $*" >&2; exit 1; }
 
@@ -52,6 +57,7 @@ down() {
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
   done
+  rm -rf /tmp/"$PREFIX"-h*.tmp
 }
 
 # Whether this kernel has netem (sch_netem): some, such as small virtual machines' kernels, do not.
@@ -110,6 +116,7 @@ up() {
     ns=$(host_ns "$i")
     ip netns add "$ns"
     ip -n "$ns" link set lo up
+    mkdir -p "$(host_tmp "$i")"
     # A host that vanished is given up within seconds, not TCP's default quarter of an hour: a
     # connection whose data goes unacknowledged fails after 5 retransmissions (about 6 s).
     ip netns exec "$ns" sysctl -qw net.ipv4.tcp_retries2=5
@@ -141,7 +148,7 @@ run_mpi() {
   for ((i = 0; i < ranks; i++)); do hosts+="${hosts:+,}$(host_address "$i"):1"; done
   # mpirun itself runs on host 0 and starts the other hosts' daemons through `agent`; ranks talk
   # over TCP on the hosts' subnet only (no shared memory, no loopback shortcut between hosts).
-  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TMPDIR=$(host_tmp 0) \
   ip netns exec "$(host_ns 0)" mpirun -np "$ranks" --host "$hosts" \
     --mca plm_rsh_agent "$SELF agent" --mca plm_rsh_no_tree_spawn 1 --mca routed direct \
     --mca btl tcp,self --mca btl_tcp_if_include "$SUBNET.0/24" --mca oob_tcp_if_include "$SUBNET.0/24" \
@@ -154,7 +161,7 @@ agent() {
   local i
   for ((i = 0; i < 100; i++)); do
     if [ "$host" = "$(host_address "$i")" ]; then
-      exec ip netns exec "$(host_ns "$i")" /bin/sh -c "$*"
+      TMPDIR=$(host_tmp "$i") exec ip netns exec "$(host_ns "$i")" /bin/sh -c "$*"
     fi
   done
   fail "agent: $host is not a test host of prefix $PREFIX"
