@@ -185,4 +185,4 @@ fuzz:
 	Fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build $(NOTRAITS) $(MPI) $(DOCS) .build-example .build-v3 .build-native .build-fuzz .build-asan .build-tsan .build-release
+	rm -rf .build $(NOTRAITS) $(MPI) $(DOCS) .build-example .build-v3 .build-native .build-fuzz .build-asan .build-tsan .build-release .build-mpi-native

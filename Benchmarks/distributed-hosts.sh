@@ -30,7 +30,9 @@ BATCHES=${BATCHES:-128 1024}
 BUCKETS=${BUCKETS:-0 1}
 EPOCHS=${EPOCHS:-1}
 LAYERS=${LAYERS:-784,256,128,10}
-SCRATCH=${SCRATCH:-.build-mpi}
+# A scratch folder of its own: the tests build .build-mpi without -target-cpu, and sharing it
+# made every run of this script rebuild mlp.
+SCRATCH=${SCRATCH:-.build-mpi-native}
 export SWIFTMLP_HOSTS=smlpb$$
 
 swift build -c release --traits OpenBLAS,MPI --scratch-path "$SCRATCH" \
