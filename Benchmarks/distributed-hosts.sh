@@ -2,7 +2,7 @@
 # Data-parallel scaling across test hosts (scripts/test-hosts.sh): for each host count, link
 # setting, global batch size and allreduce bucket size, trains one epoch with one rank per host
 # over TCP and prints samples/s, the share of training time blocked in MPI collectives (waiting
-# on communication), the mean step, the lone allreduce, and the bytes each host sent per step
+# on communication), the mean step, the lone allreduce, a one-float allreduce (the latency), and the bytes each host sent per step
 # (its eth0's counter over the run divided by the steps plus 21, for the start and the 20 lone
 # allreduces that the counter also sees). With --json, it
 # then fits the ring-allreduce model to the rows and extrapolates
@@ -33,17 +33,18 @@ LAYERS=${LAYERS:-784,256,128,10}
 # A scratch folder of its own: the tests build .build-mpi without -target-cpu, and sharing it
 # made every run of this script rebuild mlp.
 SCRATCH=${SCRATCH:-.build-mpi-native}
-export SWIFTMLP_HOSTS=smlpb$$
-
 swift build -c release --traits OpenBLAS,MPI --scratch-path "$SCRATCH" \
   -Xswiftc -target-cpu -Xswiftc native --product mlp >&2
+# Only after the build: the package manager records the environment of its compiler commands,
+# so a variable that differs per run (this one names the run's hosts) rebuilds everything.
+export SWIFTMLP_HOSTS=smlpb$$
 MLP="$PWD/$SCRATCH/release/mlp"
 HOSTS_SCRIPT=scripts/test-hosts.sh
 "$HOSTS_SCRIPT" check
 trap '"$HOSTS_SCRIPT" down' EXIT INT TERM
 
 echo "data $DATA, layers $LAYERS, $EPOCHS epoch(s), $(nproc) cores, one GEMM thread per rank, one rank per host"
-printf '%5s %14s %6s %8s %11s %8s %13s %9s %11s %14s\n' hosts link batch bucket samples/s speedup communication step-ms allreduce-ms bytes/step/host
+printf '%5s %14s %6s %8s %11s %8s %13s %9s %11s %10s %14s\n' hosts link batch bucket samples/s speedup communication step-ms allreduce-ms 1-float-us bytes/step/host
 [ -n "$JSON" ] && : > "$JSON"
 
 total_tx() { "$HOSTS_SCRIPT" bytes | awk '{ s += $2 } END { printf "%.0f\n", s }'; }
@@ -69,6 +70,7 @@ for link in $LINKS; do
       field() { sed -nE "s|.*$1.*|\\1|p" <<<"$line"; }
       sps=$(field ' ([0-9.]+) samples/s'); share=$(field 'communication ([0-9.]+)%')
       step=$(field 'step ([0-9.]+) ms'); lone=$(field 'lone allreduce ([0-9.]+) ms')
+      latency=$(field 'one-float allreduce ([0-9.]+) us')
       parameters=$(field ' ([0-9]+) parameters')
       steps=$(field ', ([0-9]+) steps')
       allreduces=$(field ', ([0-9]+) allreduces? per step')
@@ -78,10 +80,10 @@ for link in $LINKS; do
       # training: about 21 allreduces' worth more than the steps' own, so divide by steps + 21.
       per_host=$(awk -v b="$((after - before))" -v n="$n" -v s="$steps" 'BEGIN { if (s > 0) printf "%.0f", b / n / (s + 21); else print "-" }')
       [ "$n" = 1 ] && bucket_label="-" || bucket_label="$bucket/$allreduces"
-      printf '%5s %14s %6s %8s %11s %7sx %12s%% %9s %11s %14s\n' "$n" "$rate/${shown_delay/none/tbf}" "$batch" "$bucket_label" "$sps" \
-        "$(awk -v a="$sps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" "$share" "$step" "$lone" "$per_host"
-      [ -n "$JSON" ] && printf '{"hosts":%s,"rate":"%s","delay":"%s","batch":%s,"bucket":"%s","allreduces":%s,"samplesPerSecond":%s,"communicationPercent":%s,"stepMilliseconds":%s,"loneAllreduceMilliseconds":%s,"bytesPerStepPerHost":%s}\n' \
-        "$n" "$rate" "$shown_delay" "$batch" "$bucket" "${allreduces:-0}" "$sps" "$share" "$step" "$lone" "$per_host" >> "$JSON"
+      printf '%5s %14s %6s %8s %11s %7sx %12s%% %9s %11s %10s %14s\n' "$n" "$rate/${shown_delay/none/tbf}" "$batch" "$bucket_label" "$sps" \
+        "$(awk -v a="$sps" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" "$share" "$step" "$lone" "$latency" "$per_host"
+      [ -n "$JSON" ] && printf '{"hosts":%s,"rate":"%s","delay":"%s","batch":%s,"bucket":"%s","allreduces":%s,"samplesPerSecond":%s,"communicationPercent":%s,"stepMilliseconds":%s,"loneAllreduceMilliseconds":%s,"oneFloatAllreduceMicroseconds":%s,"bytesPerStepPerHost":%s}\n' \
+        "$n" "$rate" "$shown_delay" "$batch" "$bucket" "${allreduces:-0}" "$sps" "$share" "$step" "$lone" "${latency:-0}" "$per_host" >> "$JSON"
      done
     done
   done
@@ -90,5 +92,5 @@ done
 # The ring-allreduce model fitted to these rows, and where it says scaling stops.
 if [ -n "$JSON" ] && [ -n "${parameters:-}" ]; then
   echo
-  awk -v parameters="$parameters" -f Benchmarks/distributed-model.awk "$JSON"
+  awk -v parameters="$parameters" -v cores="$(nproc)" -f Benchmarks/distributed-model.awk "$JSON"
 fi

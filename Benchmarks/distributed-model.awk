@@ -1,16 +1,18 @@
 # Fits the ring-allreduce model of docs/DISTRIBUTED.md to the JSON lines that
 # Benchmarks/distributed-hosts.sh writes, then extrapolates to 8-64 hosts.
 #
-#   awk -v parameters=235146 -f Benchmarks/distributed-model.awk out/hosts.json
+#   awk -v parameters=235146 -v cores=2 -f Benchmarks/distributed-model.awk out/hosts.json
 #
 # Model, per step, with N hosts, link rate R (bytes/s), P parameters and K allreduces (buckets):
 #   t_allreduce(N, R, K) = x_bandwidth * 2 (N - 1)/N * 4P / R  +  K * alpha * 2 (N - 1)
 #   t_step(N)            = t_compute / N + t_allreduce(N, R, K)      (nothing hidden by overlap)
-# x_bandwidth (1 = the link's full rate; above 1, TCP and MPI reach less of it) and alpha (the
-# latency of one of the ring's 2 (N - 1) messages per allreduce) are fitted by least squares to
-# the lone allreduces (one allreduce of the whole gradient, K = 1) of every N > 1 row; t_compute
-# is the one-host step time at each batch size. Rows with a link rate but no delay added (tbf,
-# no netem) measure the switch's and the kernel's own latency.
+# alpha, the latency of one message, is measured, not fitted: a one-float allreduce has nothing to
+# transfer and is log2 N exchanges (recursive doubling, Open MPI's choice for short messages), so
+# alpha = t_one_float / log2 N, by least squares over the N > 1 rows. x_bandwidth (1 = the link's
+# full rate; above 1, TCP and MPI reach less of it) is then fitted by least squares to what the
+# lone allreduces (one allreduce of the whole gradient, K = 1) of those rows take beyond
+# alpha x 2 (N - 1). t_compute is the one-host step time at each batch size. Rows with a link
+# rate but no delay added (tbf, no netem) measure the switch's and the kernel's own latency.
 
 function rate_bytes(rate,   n) {
     n = rate + 0
@@ -38,22 +40,37 @@ function comm(n, rate, buckets) {
     rowN[rows] = n; rowRate[rows] = rate; rowBatch[rows] = batch; rowStep[rows] = step
     rowBucket[rows] = field($0, "bucket"); rowK[rows] = field($0, "allreduces") + 0
     if (lone <= 0) next
-    a = 2 * (n - 1) / n * 4 * parameters / rate_bytes(rate)    # bandwidth term at full rate
-    b = 2 * (n - 1)                                           # message count
-    saa += a * a; sab += a * b; sbb += b * b; say += a * lone; sby += b * lone; points++
+    one = field($0, "oneFloatAllreduceMicroseconds") / 1e6
+    rounds = int(log(n) / log(2) + 0.999999)    # ceil(log2 N)
+    if (one > 0) { smm += rounds * rounds; smy += rounds * one; latencies++ }
+    points++
+    pointA[points] = 2 * (n - 1) / n * 4 * parameters / rate_bytes(rate)    # bandwidth term at full rate
+    pointB[points] = 2 * (n - 1)                                            # the ring's messages
+    pointY[points] = lone
+    pointRate[points] = rate
     rates[rate] = 1
 }
 END {
-    if (points < 2) { print "fit: fewer than two multi-host rows"; exit 1 }
-    det = saa * sbb - sab * sab
-    x = (say * sbb - sby * sab) / det
-    alpha = (saa * sby - sab * say) / det
-    printf "fit over %d rows: x_bandwidth = %.3f (TCP and MPI reach %.0f%% of the link rate), alpha = %.1f us per ring message\n", \
-        points, x, 100 / x, alpha * 1e6
-    print "measured step against the model (t_compute / N + t_allreduce, nothing hidden):"
-    for (i = 1; i <= rows; i++) if (rowBatch[i] in compute)
-        printf "  N=%d %-7s batch %4d bucket %-8s measured %7.2f ms, model %7.2f ms\n", rowN[i], rowRate[i], rowBatch[i],
-            rowBucket[i] "/" rowK[i], rowStep[i] * 1000, (compute[rowBatch[i]] / rowN[i] + comm(rowN[i], rowRate[i], 1)) * 1000
+    if (points < 1 || latencies < 1) { print "fit: no multi-host row with a lone and a one-float allreduce"; exit 1 }
+    alpha = smy / smm
+    for (i = 1; i <= points; i++) { saa += pointA[i] * pointA[i]; say += pointA[i] * (pointY[i] - pointB[i] * alpha) }
+    x = say / saa
+    printf "alpha = %.1f us per message (from %d one-float allreduces); x_bandwidth = %.3f (TCP and MPI reach %.0f%% of the link rate; fitted to %d lone allreduces)\n", \
+        alpha * 1e6, latencies, x, 100 / x, points
+    print "lone allreduce against the model:"
+    for (i = 1; i <= points; i++) {
+        model = x * pointA[i] + pointB[i] * alpha
+        printf "  N=%d %-7s measured %7.3f ms, model %7.3f ms (%+.0f%%)\n", pointB[i] / 2 + 1, pointRate[i], pointY[i] * 1000, model * 1000, 100 * (pointY[i] / model - 1)
+    }
+    # The test hosts share this machine's cores: N ranks compute at most `cores` at a time.
+    shared = cores > 0 ? cores : 1024
+    printf "measured step against the model (t_compute / min(N, %d cores here) + t_allreduce, nothing hidden):\n", shared
+    for (i = 1; i <= rows; i++) if (rowBatch[i] in compute) {
+        model = compute[rowBatch[i]] / (rowN[i] < shared ? rowN[i] : shared) + comm(rowN[i], rowRate[i], 1)
+        printf "  N=%d %-7s batch %4d bucket %-8s measured %7.2f ms, model %7.2f ms (%+.0f%%)\n", rowN[i], rowRate[i], rowBatch[i],
+            rowBucket[i] "/" rowK[i], rowStep[i] * 1000, model * 1000, 100 * (rowStep[i] / model - 1)
+    }
+    print "extrapolated to one host per rank (t_compute / N + t_allreduce): samples/s, speed-up, share communicating"
     printf "%14s %6s %10s", "link", "batch", "t_compute"
     for (n = 1; n <= 64; n *= 2) printf " %19s", "N=" n
     printf "   (powers of two up to 1024)\n"

@@ -146,12 +146,12 @@ run_mpi() {
   [ "$ranks" -le "$count" ] || fail "$ranks ranks but $count hosts (scripts/test-hosts.sh up N first)"
   local hosts="" i
   for ((i = 0; i < ranks; i++)); do hosts+="${hosts:+,}$(host_address "$i"):1"; done
-  # The hosts share this machine's cores with each other and with the kernel, which moves every
-  # packet through the veth pairs, the bridge and the shaping in its own threads. A rank that
-  # busy-polls while it waits (Open MPI's default on a node it thinks has a core per rank) keeps
-  # those threads off the cores: with 2 hosts on 2 cores, an allreduce of 8 bytes took 8 ms and
-  # one of 0.94 MB 24 ms, at 1 Gbit/s and 10 Gbit/s alike. So ranks yield while they wait, as
-  # on a real host, where the network card does that work: 0.014 ms and 13.0 ms (1 Gbit/s).
+  # The hosts share this machine's cores, which Open MPI cannot see: each host looks like a node
+  # of its own with one slot, so by default every host's daemon binds its rank to core 0 (all
+  # ranks on one core: a batch-1024 step of 2 hosts took 14.3 ms instead of 7.4), and ranks
+  # busy-poll while they wait, as on a node with a core each (4 hosts on 2 cores: a one-float
+  # allreduce took 8 ms, a scheduler time slice, instead of 0.08). So ranks are not bound and
+  # yield while they wait, as each would run on a real host of its own.
   # mpirun itself runs on host 0 and starts the other hosts' daemons through `agent`; ranks talk
   # over TCP on the hosts' subnet only (no shared memory, no loopback shortcut between hosts).
   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TMPDIR=$(host_tmp 0) \
@@ -159,7 +159,7 @@ run_mpi() {
     --mca plm_rsh_agent "$SELF agent" --mca plm_rsh_no_tree_spawn 1 --mca routed direct \
     --mca btl tcp,self --mca btl_tcp_if_include "$SUBNET.0/24" --mca oob_tcp_if_include "$SUBNET.0/24" \
     --mca oob_tcp_keepalive_time 5 --mca oob_tcp_keepalive_intvl 1 --mca oob_tcp_keepalive_probes 3 \
-    --mca btl_base_warn_component_unused 0 --mca mpi_yield_when_idle 1 "$@"
+    --mca btl_base_warn_component_unused 0 --bind-to none --mca mpi_yield_when_idle 1 "$@"
 }
 
 agent() {

@@ -138,12 +138,14 @@ enum DistributedRun {
     /// anything), then has rank 0 print
     ///
     ///     distributed: N ranks, S samples/s, communication C% of training time, step T ms,
-    ///     lone allreduce A ms, P parameters (4P bytes per allreduce), S steps, K allreduces per step
+    ///     lone allreduce A ms, one-float allreduce L us, P parameters (4P bytes per allreduce), S steps,
+    ///     K allreduces per step
     ///
     /// where C averages over the ranks their seconds inside collectives during training over their
     /// seconds of training (one more allreduce, of two floats), T is the mean step time, and A is
     /// the mean of 20 allreduces of the step's buffer (P + 3 floats) right after a barrier: the
-    /// transfer itself, without the waiting for a slower rank that C includes; K is the number of
+    /// transfer itself, without the waiting for a slower rank that C includes; L is the same for
+    /// allreduces of one float (the network's latency, with nothing to transfer); K is the number of
     /// buckets (`--allreduce-bucket`), 1 when the gradients go in one allreduce after the backward pass.
     static func conclude(training history: TrainingHistory, network: Network, communicator: any Communicator,
                          communicatingBefore: Double, steps: Int, buckets: Int) throws {
@@ -167,6 +169,11 @@ enum DistributedRun {
         probe.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
         let lone = (communicator.secondsCommunicating - before) / Double(repeats)
         communicator.barrier()
+        var one: [Float] = [0]
+        let beforeOne = communicator.secondsCommunicating
+        one.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
+        let latency = (communicator.secondsCommunicating - beforeOne) / Double(repeats)
+        communicator.barrier()
 
         guard communicator.isRoot, figures[1] > 0, steps > 0 else { return }
         let share = Double(figures[0] / figures[1]) * 100
@@ -175,6 +182,7 @@ enum DistributedRun {
                              + "communication \(format(share, digits: 1))% of training time, "
                              + "step \(format(seconds / Double(steps) * 1000, digits: 3)) ms, "
                              + "lone allreduce \(format(lone * 1000, digits: 3)) ms, "
+                             + "one-float allreduce \(format(latency * 1e6, digits: 1)) us, "
                              + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce), \(steps) steps, "
                              + "\(buckets) allreduce\(buckets == 1 ? "" : "s") per step\n")
     }
