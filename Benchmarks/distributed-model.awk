@@ -30,7 +30,7 @@ function field(line, key,   rest) {
 }
 function comm(n, rate, buckets) {
     if (n == 1) return 0
-    return x * 2 * (n - 1) / n * 4 * parameters / rate_bytes(rate) + buckets * alpha * 2 * (n - 1)
+    return x[rate] * 2 * (n - 1) / n * 4 * parameters / rate_bytes(rate) + buckets * alpha * 2 * (n - 1)
 }
 {
     n = field($0, "hosts") + 0; rate = field($0, "rate"); batch = field($0, "batch") + 0
@@ -42,25 +42,36 @@ function comm(n, rate, buckets) {
     if (lone <= 0) next
     one = field($0, "oneFloatAllreduceMicroseconds") / 1e6
     rounds = int(log(n) / log(2) + 0.999999)    # ceil(log2 N)
-    if (one > 0) { smm += rounds * rounds; smy += rounds * one; latencies++ }
     points++
+    pointN[points] = n; pointRate[points] = rate; pointY[points] = lone; pointOne[points] = one; pointRounds[points] = rounds
     pointA[points] = 2 * (n - 1) / n * 4 * parameters / rate_bytes(rate)    # bandwidth term at full rate
     pointB[points] = 2 * (n - 1)                                            # the ring's messages
-    pointY[points] = lone
-    pointRate[points] = rate
     rates[rate] = 1
 }
+# Whether row i is fitted: with `cores` given, only rows whose ranks have a core each (N <= cores),
+# when there are any; the others are shown against the model.
+function fitted(i) { return !(cores > 0 && fittable > 0 && pointN[i] > cores) }
 END {
-    if (points < 1 || latencies < 1) { print "fit: no multi-host row with a lone and a one-float allreduce"; exit 1 }
+    for (i = 1; i <= points; i++) if (cores > 0 && pointN[i] <= cores) fittable++
+    for (i = 1; i <= points; i++) if (fitted(i) && pointOne[i] > 0) { smm += pointRounds[i] ^ 2; smy += pointRounds[i] * pointOne[i]; latencies++ }
+    if (latencies < 1) { print "fit: no multi-host row with a lone and a one-float allreduce"; exit 1 }
     alpha = smy / smm
-    for (i = 1; i <= points; i++) { saa += pointA[i] * pointA[i]; say += pointA[i] * (pointY[i] - pointB[i] * alpha) }
-    x = say / saa
-    printf "alpha = %.1f us per message (from %d one-float allreduces); x_bandwidth = %.3f (TCP and MPI reach %.0f%% of the link rate; fitted to %d lone allreduces)\n", \
-        alpha * 1e6, latencies, x, 100 / x, points
+    for (i = 1; i <= points; i++) if (fitted(i)) {
+        saa[pointRate[i]] += pointA[i] ^ 2; say[pointRate[i]] += pointA[i] * (pointY[i] - pointB[i] * alpha); used[pointRate[i]]++
+    }
+    printf "alpha = %.1f us per message (from %d one-float allreduces%s)\n", alpha * 1e6, latencies, \
+        (fittable > 0 && cores > 0) ? ", N <= " cores " hosts: a core per rank" : ""
+    for (rate in rates) {
+        if (!(rate in used)) { print "fit: no fitted row at " rate; exit 1 }
+        x[rate] = say[rate] / saa[rate]
+        printf "x_bandwidth at %s = %.3f (TCP and MPI reach %.0f%% of the link rate; fitted to %d lone allreduces)\n", \
+            rate, x[rate], 100 / x[rate], used[rate]
+    }
     print "lone allreduce against the model:"
     for (i = 1; i <= points; i++) {
-        model = x * pointA[i] + pointB[i] * alpha
-        printf "  N=%d %-7s measured %7.3f ms, model %7.3f ms (%+.0f%%)\n", pointB[i] / 2 + 1, pointRate[i], pointY[i] * 1000, model * 1000, 100 * (pointY[i] / model - 1)
+        model = comm(pointN[i], pointRate[i], 1)
+        printf "  N=%d %-7s measured %7.3f ms, model %7.3f ms (%+.0f%%)%s\n", pointN[i], pointRate[i], pointY[i] * 1000, model * 1000,
+            100 * (pointY[i] / model - 1), fitted(i) ? "" : " (not fitted: ranks share cores)"
     }
     # The test hosts share this machine's cores: N ranks compute at most `cores` at a time.
     shared = cores > 0 ? cores : 1024
