@@ -163,18 +163,9 @@ enum DistributedRun {
         var figures: [Float] = [Float(communicator.secondsCommunicating - communicatingBefore), Float(seconds)]
         figures.withUnsafeMutableBufferPointer { communicator.allreduceSum($0) }
 
-        var probe = [Float](repeating: 0, count: parameterCount + 3)
-        let repeats = 20
         communicator.barrier()
-        let before = communicator.secondsCommunicating
-        probe.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
-        let lone = (communicator.secondsCommunicating - before) / Double(repeats)
-        communicator.barrier()
-        var one: [Float] = [0]
-        let beforeOne = communicator.secondsCommunicating
-        one.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
-        let latency = (communicator.secondsCommunicating - beforeOne) / Double(repeats)
-        communicator.barrier()
+        let lone = meanAllreduceSeconds(of: parameterCount + 3, communicator: communicator)
+        let latency = meanAllreduceSeconds(of: 1, communicator: communicator)
 
         guard communicator.isRoot, figures[1] > 0, steps > 0 else { return }
         let share = Double(figures[0] / figures[1]) * 100
@@ -186,5 +177,16 @@ enum DistributedRun {
                              + "one-float allreduce \(format(latency * 1e6, digits: 1)) us, "
                              + "\(parameterCount) parameters (\(4 * parameterCount) bytes per allreduce), \(steps) steps, "
                              + "\(buckets) allreduce\(buckets == 1 ? "" : "s") per step\n")
+    }
+
+    /// The mean time of 20 allreduces of `count` floats, started together (the caller's barrier
+    /// before the first, this function's after the last).
+    private static func meanAllreduceSeconds(of count: Int, communicator: any Communicator) -> Double {
+        var buffer = [Float](repeating: 0, count: count)
+        let repeats = 20, before = communicator.secondsCommunicating
+        buffer.withUnsafeMutableBufferPointer { for _ in 0..<repeats { communicator.allreduceSum($0) } }
+        let seconds = (communicator.secondsCommunicating - before) / Double(repeats)
+        communicator.barrier()
+        return seconds
     }
 }
